@@ -1,0 +1,3 @@
+export * from './load';
+export { envSchema, skuRulesSchema, goodsOutSlotSchema } from './schema';
+export type { Env, SkuRules, GoodsOutSlot } from './schema';

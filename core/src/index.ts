@@ -1,0 +1,8 @@
+/**
+ * Public API of the connector's common module. Apps import only from here.
+ * Grouped by domain: configuration, logging, the HTTP shell, Clarus, commercetools, mapping,
+ * orders, inventory, fulfilment and operations.
+ */
+export * from './config';
+export * from './logging';
+export * from './runtime';

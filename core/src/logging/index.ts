@@ -1,0 +1,2 @@
+export * from './logger';
+export { redact, redactString, REDACTED } from './redact';
