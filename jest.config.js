@@ -5,16 +5,27 @@ const moduleNameMapper = {
   '^@clarus-connector/sandbox$': '<rootDir>/sandbox/src/index.ts',
 };
 
-const project = (name) => ({
+const project = (name, testDir = `${name}/test`) => ({
   displayName: name,
   rootDir: __dirname,
-  testMatch: [`<rootDir>/${name}/test/**/*.test.ts`],
+  testMatch: [`<rootDir>/${testDir}/**/*.test.ts`],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
   moduleNameMapper,
   testEnvironment: 'node',
 });
 
 module.exports = {
-  projects: ['core', 'order-event-app', 'inventory-job', 'reconciliation-job', 'fulfilment-service', 'sandbox'].map(project),
+  projects: [
+    ...[
+      'core',
+      'order-event-app',
+      'inventory-job',
+      'reconciliation-job',
+      'fulfilment-service',
+      'sandbox',
+    ].map((name) => project(name)),
+    // Repository-wide checks (connect.yaml against the Connect specification and the config schema).
+    project('repo', 'test'),
+  ],
   testTimeout: 30000,
 };

@@ -1,0 +1,526 @@
+import type { Address, LineItem, Order } from '@commercetools/platform-sdk';
+import type { MappingConfig } from '../config';
+import type { SkuTranslator } from '../mapping';
+
+/** Clarus limits from clarus-api.json (Reference, Address, GoodsOutAttributes.packing_notes). */
+export const CLARUS_LIMITS = {
+  reference: 50,
+  addressLine: 80,
+  postcode: 10,
+  email: 254,
+  phone: 50,
+  packingNotes: 255,
+} as const;
+
+export type ProblemOwner = 'ecommerce' | 'operations';
+
+/** A reason the order cannot be sent as it is; retrying never fixes it. */
+export interface OrderProblem {
+  code:
+    | 'missing_address'
+    | 'field_too_long'
+    | 'invalid_country'
+    | 'missing_sku'
+    | 'sku_unknown_to_clarus'
+    | 'shipping_method_unmapped'
+    | 'carrier_service_unknown'
+    | 'invalid_custom_field'
+    | 'invalid_bundle'
+    | 'no_lines';
+  field: string;
+  message: string;
+  owner: ProblemOwner;
+  sku?: string;
+}
+
+export interface GoodsOutAddress {
+  name?: string;
+  address_1?: string;
+  address_2?: string;
+  address_3?: string;
+  address_4?: string;
+  postcode?: string;
+  country_code?: string;
+  email_address?: string;
+  phone_number?: string;
+}
+
+export interface GoodsOutLineDraft {
+  product_id: number;
+  order_quantity: number;
+  alt_product_code: string;
+  alt_line_reference: string;
+}
+
+export type GoodsOutHeader = Record<string, string | number | boolean> & {
+  goods_out_type: 'sales_order';
+  account_id: number;
+  reference: string;
+  expected_date_of_dispatch: string;
+  external_system_reference1: string;
+};
+
+/** One goods out to create: the whole order, or one shipping key of a multi-shipment order. */
+export interface GoodsOutPlan {
+  reference: string;
+  shippingKey?: string;
+  header: GoodsOutHeader;
+  address: GoodsOutAddress;
+  lines: GoodsOutLineDraft[];
+}
+
+/** What the mapping needs resolved from Clarus and commercetools beforehand (looked up in batches). */
+export interface MappingLookups {
+  /** Clarus product code → Clarus product id; a code absent here is unknown to Clarus. */
+  productIds: ReadonlyMap<string, number>;
+  /** Clarus carrier service code → id. */
+  carrierServiceIds: ReadonlyMap<string, number>;
+  /** commercetools shipping method id → key. */
+  shippingMethodKeys: ReadonlyMap<string, string>;
+}
+
+export interface MappingContext {
+  mapping: MappingConfig;
+  skus: SkuTranslator;
+  accountId: number;
+  warehouseId?: number;
+  /** ISO timestamp used as the expected date of dispatch. */
+  now: string;
+}
+
+export type MappingResult = { ok: true; plans: GoodsOutPlan[] } | { ok: false; problems: OrderProblem[] };
+
+/** The Clarus reference of an order (or of one of its shipping keys). */
+export function goodsOutReference(order: Pick<Order, 'id' | 'orderNumber'>, shippingKey?: string): string {
+  const base = order.orderNumber ?? order.id;
+  return shippingKey ? `${base}-${shippingKey}` : base;
+}
+
+interface ShipmentGroup {
+  shippingKey?: string;
+  address?: Address;
+  shippingMethodId?: string;
+  quantities: Map<string, number>; // line item id → quantity in this group
+}
+
+/** Splits the order into what goes to each delivery address (one group unless shippingMode is Multiple). */
+export function shipmentGroups(order: Order): ShipmentGroup[] {
+  if (order.shippingMode === 'Multiple' && order.shipping?.length) {
+    return order.shipping.map((s) => {
+      const quantities = new Map<string, number>();
+      for (const line of order.lineItems) {
+        const qty = (line.shippingDetails?.targets ?? [])
+          .filter((t) => t.shippingMethodKey === s.shippingKey)
+          .reduce((sum, t) => sum + t.quantity, 0);
+        if (qty > 0) quantities.set(line.id, qty);
+      }
+      return {
+        shippingKey: s.shippingKey,
+        address: s.shippingAddress,
+        shippingMethodId: s.shippingInfo?.shippingMethod?.id,
+        quantities,
+      };
+    });
+  }
+  return [
+    {
+      address: order.shippingAddress,
+      shippingMethodId: order.shippingInfo?.shippingMethod?.id,
+      quantities: new Map(order.lineItems.map((l) => [l.id, l.quantity])),
+    },
+  ];
+}
+
+/** Pure: order + configuration + looked-up ids → goods outs to create, or every problem found. */
+export function mapOrderToGoodsOuts(
+  order: Order,
+  ctx: MappingContext,
+  lookups: MappingLookups,
+): MappingResult {
+  const problems: OrderProblem[] = [];
+  const groups = shipmentGroups(order);
+  const header = mapHeaderFields(order, ctx, problems);
+  const plans: GoodsOutPlan[] = [];
+
+  for (const group of groups) {
+    const where = group.shippingKey ? `shipping[${group.shippingKey}].` : '';
+    const reference = goodsOutReference(order, group.shippingKey);
+    if (reference.length > CLARUS_LIMITS.reference) {
+      problems.push({
+        code: 'field_too_long',
+        field: 'reference',
+        owner: 'ecommerce',
+        message: `reference "${reference}" is ${reference.length} characters; Clarus allows ${CLARUS_LIMITS.reference}`,
+      });
+    }
+    const address = mapAddress(group.address, `${where}shippingAddress`, problems);
+    const carrierServiceId = mapCarrierService(group, ctx, lookups, problems);
+    const lines = mapLines(order.lineItems, group.quantities, ctx, lookups, problems);
+    if (
+      lines.length === 0 &&
+      !problems.some((p) => p.code === 'sku_unknown_to_clarus' || p.code === 'missing_sku')
+    ) {
+      problems.push({
+        code: 'no_lines',
+        field: `${where}lineItems`,
+        owner: 'ecommerce',
+        message: 'no line items to send',
+      });
+    }
+    const deliveryNotes = deliveryNotesOf(order, group.address, ctx.mapping);
+    plans.push({
+      reference,
+      shippingKey: group.shippingKey,
+      header: {
+        goods_out_type: 'sales_order',
+        account_id: ctx.accountId,
+        reference,
+        expected_date_of_dispatch: ctx.now,
+        external_system_reference1: order.id,
+        ...(ctx.warehouseId !== undefined ? { warehouse_id: ctx.warehouseId } : {}),
+        ...(carrierServiceId !== undefined ? { carrier_service_id: carrierServiceId } : {}),
+        ...(deliveryNotes ? { delivery_notes: deliveryNotes } : {}),
+        ...header,
+      },
+      address,
+      lines,
+    });
+  }
+  return problems.length ? { ok: false, problems: dedupe(problems) } : { ok: true, plans };
+}
+
+function dedupe(problems: OrderProblem[]): OrderProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.code}|${p.field}|${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function customField(order: Order, name: string | undefined): unknown {
+  if (!name) return undefined;
+  return order.custom?.fields?.[name];
+}
+
+/** Gift message and mapped custom fields: header slots shared by every goods out of the order. */
+function mapHeaderFields(
+  order: Order,
+  ctx: MappingContext,
+  problems: OrderProblem[],
+): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  const { giftMessageField, orderFieldMap } = ctx.mapping;
+  if (giftMessageField && !(giftMessageField in orderFieldMap)) {
+    const gift = textOf(customField(order, giftMessageField));
+    if (gift) {
+      if (gift.length > CLARUS_LIMITS.packingNotes) {
+        problems.push({
+          code: 'field_too_long',
+          field: `custom.${giftMessageField}`,
+          owner: 'ecommerce',
+          message: `gift message is ${gift.length} characters; Clarus packing_notes allows ${CLARUS_LIMITS.packingNotes}`,
+        });
+      } else out.packing_notes = gift;
+    }
+  }
+  for (const [field, slot] of Object.entries(orderFieldMap)) {
+    const raw = customField(order, field);
+    if (raw === undefined || raw === null || raw === '') continue;
+    const value = coerceToSlot(raw, slot);
+    if (value === undefined) {
+      problems.push({
+        code: 'invalid_custom_field',
+        field: `custom.${field}`,
+        owner: 'ecommerce',
+        message: `custom field "${field}" cannot be sent as Clarus ${slot}`,
+      });
+      continue;
+    }
+    if (slot === 'packing_notes' && typeof value === 'string' && value.length > CLARUS_LIMITS.packingNotes) {
+      problems.push({
+        code: 'field_too_long',
+        field: `custom.${field}`,
+        owner: 'ecommerce',
+        message: `custom field "${field}" is ${value.length} characters; Clarus packing_notes allows ${CLARUS_LIMITS.packingNotes}`,
+      });
+      continue;
+    }
+    out[slot] = value;
+  }
+  return out;
+}
+
+/** Strings, numbers, booleans, dates and localized strings (first locale) as Clarus slot values. */
+function coerceToSlot(raw: unknown, slot: string): string | number | boolean | undefined {
+  if (slot.startsWith('integer')) {
+    const n =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+    return Number.isInteger(n) ? n : undefined;
+  }
+  if (slot.startsWith('boolean')) {
+    if (typeof raw === 'boolean') return raw;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    return undefined;
+  }
+  if (slot.startsWith('datetime')) {
+    const text = textOf(raw);
+    return text && !Number.isNaN(Date.parse(text)) ? new Date(text).toISOString() : undefined;
+  }
+  return textOf(raw);
+}
+
+function textOf(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw.trim() || undefined;
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const first = Object.values(raw as Record<string, unknown>).find(
+      (v) => typeof v === 'string' && v.trim(),
+    );
+    return typeof first === 'string' ? first.trim() : undefined;
+  }
+  return undefined;
+}
+
+function deliveryNotesOf(
+  order: Order,
+  address: Address | undefined,
+  mapping: MappingConfig,
+): string | undefined {
+  return mapping.deliveryNotesField
+    ? textOf(customField(order, mapping.deliveryNotesField))
+    : textOf(address?.additionalAddressInfo);
+}
+
+const join = (parts: (string | undefined)[], sep: string) =>
+  parts
+    .map((p) => p?.trim())
+    .filter(Boolean)
+    .join(sep) || undefined;
+
+/** commercetools address → Clarus address within Clarus limits; over-long values are problems, never cut. */
+export function mapAddress(
+  address: Address | undefined,
+  field: string,
+  problems: OrderProblem[],
+): GoodsOutAddress {
+  if (!address || !(address.streetName || address.streetNumber || address.city || address.postalCode)) {
+    problems.push({
+      code: 'missing_address',
+      field,
+      owner: 'ecommerce',
+      message: 'order has no delivery address',
+    });
+    return {};
+  }
+  const out: GoodsOutAddress = {
+    name: join([address.firstName, address.lastName], ' ') ?? address.company?.trim(),
+    address_1: join([address.streetName, address.streetNumber], ' '),
+    address_2: join([address.additionalStreetInfo, address.building, address.apartment], ', '),
+    address_3: address.city?.trim() || undefined,
+    address_4: (address.region ?? address.state)?.trim() || undefined,
+    postcode: address.postalCode?.trim() || undefined,
+    country_code: address.country?.trim().toUpperCase() || undefined,
+    email_address: address.email?.trim() || undefined,
+    phone_number: (address.phone ?? address.mobile)?.trim() || undefined,
+  };
+  const limit = (key: keyof GoodsOutAddress, max: number, label: string) => {
+    const value = out[key];
+    if (value && value.length > max) {
+      problems.push({
+        code: 'field_too_long',
+        field: `${field}.${label}`,
+        owner: 'ecommerce',
+        message: `${label} is ${value.length} characters; Clarus ${key} allows ${max}`,
+      });
+    }
+  };
+  limit('address_1', CLARUS_LIMITS.addressLine, 'street');
+  limit('address_2', CLARUS_LIMITS.addressLine, 'additional street info');
+  limit('address_3', CLARUS_LIMITS.addressLine, 'city');
+  limit('address_4', CLARUS_LIMITS.addressLine, 'region');
+  limit('postcode', CLARUS_LIMITS.postcode, 'postcode');
+  limit('email_address', CLARUS_LIMITS.email, 'email');
+  limit('phone_number', CLARUS_LIMITS.phone, 'phone');
+  if (!out.country_code || !/^[A-Z]{2}$/.test(out.country_code)) {
+    problems.push({
+      code: 'invalid_country',
+      field: `${field}.country`,
+      owner: 'ecommerce',
+      message: `country "${address.country ?? ''}" is not an ISO 3166-1 alpha-2 code`,
+    });
+  }
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as GoodsOutAddress;
+}
+
+function mapCarrierService(
+  group: ShipmentGroup,
+  ctx: MappingContext,
+  lookups: MappingLookups,
+  problems: OrderProblem[],
+): number | undefined {
+  const map = ctx.mapping.shippingMethodMap;
+  if (Object.keys(map).length === 0) return undefined; // no mapping configured: Clarus picks its default
+  const methodKey = group.shippingMethodId
+    ? lookups.shippingMethodKeys.get(group.shippingMethodId)
+    : undefined;
+  const code = (methodKey !== undefined ? map[methodKey] : undefined) ?? map['*'];
+  const field = group.shippingKey
+    ? `shipping[${group.shippingKey}].shippingMethod`
+    : 'shippingInfo.shippingMethod';
+  if (!code) {
+    problems.push({
+      code: 'shipping_method_unmapped',
+      field,
+      owner: 'operations',
+      message: `shipping method "${methodKey ?? group.shippingMethodId ?? 'none'}" has no Clarus carrier service in CLARUS_SHIPPING_METHOD_MAP`,
+    });
+    return undefined;
+  }
+  const id = lookups.carrierServiceIds.get(code);
+  if (id === undefined) {
+    problems.push({
+      code: 'carrier_service_unknown',
+      field,
+      owner: 'operations',
+      message: `Clarus has no carrier service "${code}" (mapped from shipping method "${methodKey ?? 'none'}")`,
+    });
+  }
+  return id;
+}
+
+/** A bundle component as configured on the bundle variant. */
+export interface BundleComponent {
+  sku: string;
+  quantity: number;
+}
+
+/**
+ * Reads bundle components from a variant attribute. Accepted values: JSON text
+ * `[{"sku":"A","quantity":2}]`, or a set/list of texts `"A"` / `"A:2"` / `"A x2"`.
+ * Returns undefined when the variant is not a bundle, or null when the attribute is malformed.
+ */
+export function bundleComponentsOf(
+  line: LineItem,
+  attribute: string | undefined,
+): BundleComponent[] | undefined | null {
+  if (!attribute) return undefined;
+  const raw = line.variant.attributes?.find((a) => a.name === attribute)?.value as unknown;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  let items: unknown = raw;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('[')) {
+      try {
+        items = JSON.parse(text);
+      } catch {
+        return null;
+      }
+    } else items = text.split(/[,;\n]/);
+  }
+  if (!Array.isArray(items)) return null;
+  const components: BundleComponent[] = [];
+  for (const item of items) {
+    if (typeof item === 'string') {
+      const m = /^\s*([^:\s]+)\s*(?:[:x×]\s*(\d+))?\s*$/.exec(item);
+      if (!m?.[1]) return null;
+      components.push({ sku: m[1], quantity: m[2] ? Number(m[2]) : 1 });
+    } else if (item && typeof item === 'object' && typeof (item as BundleComponent).sku === 'string') {
+      const quantity = Number((item as BundleComponent).quantity ?? 1);
+      if (!Number.isInteger(quantity) || quantity <= 0) return null;
+      components.push({ sku: (item as BundleComponent).sku, quantity });
+    } else return null;
+  }
+  return components.length ? components : null;
+}
+
+function mapLines(
+  lineItems: LineItem[],
+  quantities: Map<string, number>,
+  ctx: MappingContext,
+  lookups: MappingLookups,
+  problems: OrderProblem[],
+): GoodsOutLineDraft[] {
+  const lines: GoodsOutLineDraft[] = [];
+  const addLine = (sku: string, quantity: number, lineItemId: string) => {
+    const code = ctx.skus.toClarus(sku);
+    const productId = lookups.productIds.get(code);
+    if (productId === undefined) {
+      problems.push({
+        code: 'sku_unknown_to_clarus',
+        field: `lineItems[${lineItemId}]`,
+        owner: 'operations',
+        sku,
+        message: `SKU ${sku} (Clarus code ${code}) is not a Clarus product`,
+      });
+      return;
+    }
+    lines.push({
+      product_id: productId,
+      order_quantity: quantity,
+      alt_product_code: sku,
+      alt_line_reference: lineItemId,
+    });
+  };
+  for (const line of lineItems) {
+    const quantity = quantities.get(line.id);
+    if (!quantity) continue;
+    const sku = line.variant.sku;
+    if (!sku) {
+      problems.push({
+        code: 'missing_sku',
+        field: `lineItems[${line.id}]`,
+        owner: 'ecommerce',
+        message: `line item ${line.id} has no SKU`,
+      });
+      continue;
+    }
+    if (ctx.mapping.bundleMode === 'expand') {
+      const components = bundleComponentsOf(line, ctx.mapping.bundleComponentsAttribute);
+      if (components === null) {
+        problems.push({
+          code: 'invalid_bundle',
+          field: `lineItems[${line.id}].${ctx.mapping.bundleComponentsAttribute}`,
+          owner: 'operations',
+          sku,
+          message: `bundle ${sku} has an unreadable components attribute`,
+        });
+        continue;
+      }
+      if (components) {
+        for (const c of components) addLine(c.sku, c.quantity * quantity, line.id);
+        continue;
+      }
+    }
+    addLine(sku, quantity, line.id);
+  }
+  return lines;
+}
+
+/** Every Clarus product code the order needs (for one batched lookup before mapping). */
+export function productCodesOf(order: Order, mapping: MappingConfig, skus: SkuTranslator): string[] {
+  const codes = new Set<string>();
+  for (const line of order.lineItems) {
+    const sku = line.variant.sku;
+    if (!sku) continue;
+    const components =
+      mapping.bundleMode === 'expand'
+        ? bundleComponentsOf(line, mapping.bundleComponentsAttribute)
+        : undefined;
+    if (components) for (const c of components) codes.add(skus.toClarus(c.sku));
+    else codes.add(skus.toClarus(sku));
+  }
+  return [...codes];
+}
+
+/** Shipping method ids used by the order (single or multi-shipment). */
+export function shippingMethodIdsOf(order: Order): string[] {
+  return [
+    ...new Set(
+      shipmentGroups(order)
+        .map((g) => g.shippingMethodId)
+        .filter((id): id is string => !!id),
+    ),
+  ];
+}

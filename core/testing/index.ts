@@ -1,0 +1,2 @@
+/** Dev-only test helpers: builders and fixtures. Never imported by product code. */
+export * from './orders';
