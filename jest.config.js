@@ -9,7 +9,7 @@ const project = (name, testDir = `${name}/test`) => ({
   displayName: name,
   rootDir: __dirname,
   testMatch: [`<rootDir>/${testDir}/**/*.test.ts`],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper,
   testEnvironment: 'node',
 });

@@ -107,7 +107,8 @@ export function loadConfig(env: EnvSource = process.env, requiredKeys: (keyof En
     : parsed.error.issues.map((issue) => {
         const [key, ...rest] = issue.path.map(String);
         const where = rest.length ? ` (at ${rest.join('.')})` : '';
-        const message = issue.code === 'invalid_type' && cleaned[key ?? ''] === undefined ? 'is required' : issue.message;
+        const message =
+          issue.code === 'invalid_type' && cleaned[key ?? ''] === undefined ? 'is required' : issue.message;
         return { key: key ?? '(unknown)', message: `${message}${where}` };
       });
   for (const key of requiredKeys) {

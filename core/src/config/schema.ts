@@ -89,14 +89,12 @@ const positiveId = z
 
 const url = z.string().trim().url('must be a URL (https://…)');
 
-const list = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 const nonNegativeNumberRecord = z.record(z.string(), z.number().min(0, 'must not be negative'));
 
@@ -145,9 +143,9 @@ export const envSchema = z.object({
   BUNDLE_MODE: z.enum(['expand', 'native']).default('expand'),
 
   INVENTORY_CHANNEL_KEYS: list.default([]),
-  INVENTORY_CHANNEL_WAREHOUSES: json(z.record(z.string(), z.array(z.number().int().positive()).min(1))).default(
-    {},
-  ),
+  INVENTORY_CHANNEL_WAREHOUSES: json(
+    z.record(z.string(), z.array(z.number().int().positive()).min(1)),
+  ).default({}),
   SAFETY_STOCK: int(0, 1_000_000).default(0),
   SAFETY_STOCK_OVERRIDES: json(nonNegativeNumberRecord)
     .refine((o) => Object.keys(o).every((k) => /^(channel|sku):.+/.test(k)), {

@@ -15,7 +15,10 @@ const context = new AsyncLocalStorage<LogContext>();
 /** Runs `fn` with a correlation id (and any extra fields) attached to every log line it causes. */
 export function withLogContext<T>(fields: Partial<LogContext>, fn: () => T): T {
   const parent = context.getStore();
-  return context.run({ ...parent, ...fields, correlationId: fields.correlationId ?? parent?.correlationId ?? randomUUID() }, fn);
+  return context.run(
+    { ...parent, ...fields, correlationId: fields.correlationId ?? parent?.correlationId ?? randomUUID() },
+    fn,
+  );
 }
 
 export function currentCorrelationId(): string | undefined {
@@ -37,7 +40,10 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = options.secrets ?? [];
   const shape = winston.format((info) => {
-    const { level, message, ...fields } = info as Record<string, unknown> & { level: string; message: unknown };
+    const { level, message, ...fields } = info as Record<string, unknown> & {
+      level: string;
+      message: unknown;
+    };
     const store = context.getStore();
     const line = redact({ ...store, ...fields }, secrets) as Record<string, unknown>;
     return Object.assign(info, line, {

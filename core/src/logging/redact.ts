@@ -48,6 +48,12 @@ const PERSONAL_FIELDS = new Set(
   ].map((f) => f.toLowerCase()),
 );
 
+/**
+ * Key names that hold credentials whatever their exact spelling (accessToken, webhookToken, x-api-key,
+ * CLARUS_CLIENT_SECRET…): a list of exact names would miss the next one somebody adds.
+ */
+const SECRET_KEY = /secret|token|password|passwd|authorization|api[-_]?key|cookie|credential/i;
+
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const TOKEN_PARAM = /([?&](?:token|access_token|client_secret)=)[^&\s"]+/gi;
@@ -61,12 +67,23 @@ export function redact(value: unknown, secrets: readonly string[] = [], depth = 
   if (value instanceof Error) {
     return { name: value.name, message: redactString(value.message, secrets) };
   }
+  // Objects without enumerable fields would otherwise log as {} and lose what they say.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (value instanceof URL) return redactString(value.href, secrets);
+  if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
+  if (value instanceof Map) return redact(Object.fromEntries(value), secrets, depth);
+  if (value instanceof Set) return redact([...value], secrets, depth);
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = PERSONAL_FIELDS.has(key.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redact(v, secrets, depth + 1);
+    out[key] =
+      isSensitiveKey(key) && v !== undefined && v !== null ? REDACTED : redact(v, secrets, depth + 1);
   }
   return out;
+}
+
+function isSensitiveKey(key: string): boolean {
+  return PERSONAL_FIELDS.has(key.toLowerCase()) || SECRET_KEY.test(key);
 }
 
 export function redactString(text: string, secrets: readonly string[]): string {

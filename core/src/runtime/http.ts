@@ -18,7 +18,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(correlation);
-  app.use(express.json({ limit: options.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({ limit: options.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }),
+  );
   app.get('/health', (_req, res) => {
     res.status(200).json({ status: 'ok' });
   });
@@ -37,7 +39,12 @@ const correlation: RequestHandler = (req, res, next) => {
 /** Last handler of every app: body-parser errors become clear 4xx; anything else is a logged 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+    const status =
+      typeof err?.status === 'number'
+        ? err.status
+        : typeof err?.statusCode === 'number'
+          ? err.statusCode
+          : 500;
     if (err?.type === 'entity.too.large') {
       res.status(413).json({ error: 'body_too_large', message: 'request body exceeds the size limit' });
       return;

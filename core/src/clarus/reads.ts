@@ -1,0 +1,209 @@
+import type { Logger } from '../logging';
+import { ClarusGraphQLError } from './errors';
+import type { ClarusGraphQL } from './graphql';
+import { ALT_LINE_REFERENCE_FIELD, NODE_FIELDS, parseNode, type NodeParser } from './nodes';
+import type {
+  ClarusCallOptions,
+  ClarusCarrierService,
+  ClarusFilter,
+  ClarusGoodsOutLine,
+  ClarusGoodsOutSummary,
+  ClarusList,
+  ClarusPackage,
+  ClarusPage,
+  ClarusPageOptions,
+  ClarusProduct,
+  ClarusShipment,
+  ClarusStockBalance,
+  ClarusWarehouse,
+  StockBalanceQuery,
+} from './types';
+
+export const DEFAULT_CHUNK_SIZE = 50;
+
+/** Typed reads the product needs; each uses only filters clarus-api.json documents for its list. */
+export interface ClarusReads {
+  /** Goods outs whose reference is one of `references` (filter `reference: {in}`, sent in chunks). */
+  findGoodsOutsByReferences(
+    references: string[],
+    options?: ClarusCallOptions,
+  ): Promise<ClarusGoodsOutSummary[]>;
+  /** Products by code (filter `code: {in}`, in chunks); codes Clarus does not know are simply absent. */
+  findProductsByCodes(codes: string[], options?: ClarusCallOptions): Promise<ClarusProduct[]>;
+  /** Lines of one goods out (filter `goods_out_id: {eq}`), with `altLineReference` when the tenant has it. */
+  listGoodsOutLines(goodsOutId: number, options?: ClarusCallOptions): Promise<ClarusGoodsOutLine[]>;
+  /** Shipments of one goods out (filter `goods_out_id: {eq}`). */
+  listShipments(goodsOutId: number, options?: ClarusCallOptions): Promise<ClarusShipment[]>;
+  /** Packages of these shipments (filter `shipment_id: {in}`, in chunks). */
+  listPackages(shipmentIds: number[], options?: ClarusCallOptions): Promise<ClarusPackage[]>;
+  /** Carrier services by code (filter `code: {in}`, in chunks). */
+  findCarrierServicesByCodes(codes: string[], options?: ClarusCallOptions): Promise<ClarusCarrierService[]>;
+  /**
+   * Stock balances of an account (filters `account_id`, `warehouse_id`, `product_code`), page by page.
+   * `options.after` resumes a run without `productCodes`; with codes (sent in chunks) it is ignored.
+   */
+  stockBalances(
+    query: StockBalanceQuery,
+    options?: ClarusPageOptions,
+  ): AsyncGenerator<ClarusPage<ClarusStockBalance>, void, undefined>;
+  /** Every warehouse of the tenant. */
+  listWarehouses(options?: ClarusCallOptions): Promise<ClarusWarehouse[]>;
+  /** Every product, page by page (`options.after` resumes from a checkpoint). */
+  listProducts(options?: ClarusPageOptions): AsyncGenerator<ClarusPage<ClarusProduct>, void, undefined>;
+}
+
+export function createReads(deps: {
+  graphql: ClarusGraphQL;
+  logger: Logger;
+  chunkSize: number;
+}): ClarusReads {
+  const { graphql } = deps;
+  // Per client: whether this tenant's GraphQL knows `goods_out_lines.alt_line_reference` (undocumented).
+  let altLineReferenceSupported = true;
+
+  async function* pages<T>(
+    list: ClarusList,
+    fields: string,
+    filter: ClarusFilter | undefined,
+    parse: NodeParser<T>,
+    options: ClarusPageOptions,
+  ): AsyncGenerator<ClarusPage<T>, void, undefined> {
+    for await (const page of graphql.paginate<unknown>(list, fields, filter, options)) {
+      yield { ...page, nodes: page.nodes.map(parse) };
+    }
+  }
+
+  async function all<T>(
+    list: ClarusList,
+    fields: string,
+    filter: ClarusFilter | undefined,
+    parse: NodeParser<T>,
+    options: ClarusCallOptions,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    for await (const page of pages(list, fields, filter, parse, options)) out.push(...page.nodes);
+    return out;
+  }
+
+  /** One `in` query per chunk of distinct values; chunks never overlap, so results need no de-duplication. */
+  async function inChunks<T>(
+    values: readonly (string | number)[],
+    list: ClarusList,
+    fields: string,
+    filterFor: (chunk: string[]) => ClarusFilter,
+    parse: NodeParser<T>,
+    options: ClarusCallOptions,
+  ): Promise<T[]> {
+    const distinct = [...new Set(values.map(String).filter((v) => v !== ''))];
+    const out: T[] = [];
+    for (let i = 0; i < distinct.length; i += deps.chunkSize) {
+      out.push(
+        ...(await all(list, fields, filterFor(distinct.slice(i, i + deps.chunkSize)), parse, options)),
+      );
+    }
+    return out;
+  }
+
+  const idEq = (id: number) => ({ eq: String(id) });
+
+  return {
+    findGoodsOutsByReferences: (references, options = {}) =>
+      inChunks(
+        references,
+        'goods_outs',
+        NODE_FIELDS.goodsOut,
+        (c) => ({ reference: { in: c } }),
+        parseNode.goodsOut,
+        options,
+      ),
+
+    findProductsByCodes: (codes, options = {}) =>
+      inChunks(
+        codes,
+        'products',
+        NODE_FIELDS.product,
+        (c) => ({ code: { in: c } }),
+        parseNode.product,
+        options,
+      ),
+
+    async listGoodsOutLines(goodsOutId, options = {}) {
+      const filter = { goods_out_id: idEq(goodsOutId) };
+      if (altLineReferenceSupported) {
+        try {
+          const fields = `${NODE_FIELDS.goodsOutLine} ${ALT_LINE_REFERENCE_FIELD}`;
+          return await all('goods_out_lines', fields, filter, parseNode.goodsOutLine, options);
+        } catch (error) {
+          if (!mentionsField(error, ALT_LINE_REFERENCE_FIELD)) throw error;
+          altLineReferenceSupported = false;
+          deps.logger.info(
+            'clarus goods_out_lines has no alt_line_reference: matching lines by product code',
+          );
+        }
+      }
+      const lines = await all(
+        'goods_out_lines',
+        NODE_FIELDS.goodsOutLine,
+        filter,
+        parseNode.goodsOutLine,
+        options,
+      );
+      return lines.map((line) => ({ ...line, altLineReference: undefined }));
+    },
+
+    listShipments: (goodsOutId, options = {}) =>
+      all('shipments', NODE_FIELDS.shipment, { goods_out_id: idEq(goodsOutId) }, parseNode.shipment, options),
+
+    listPackages: (shipmentIds, options = {}) =>
+      inChunks(
+        shipmentIds,
+        'packages',
+        NODE_FIELDS.package,
+        (c) => ({ shipment_id: { in: c } }),
+        parseNode.package,
+        options,
+      ),
+
+    findCarrierServicesByCodes: (codes, options = {}) =>
+      inChunks(
+        codes,
+        'carrier_services',
+        NODE_FIELDS.carrierService,
+        (c) => ({ code: { in: c } }),
+        parseNode.carrierService,
+        options,
+      ),
+
+    async *stockBalances(query, options = {}) {
+      const base: ClarusFilter = { account_id: idEq(query.accountId) };
+      if (query.warehouseId !== undefined) base.warehouse_id = idEq(query.warehouseId);
+      if (query.productCodes === undefined) {
+        yield* pages('stock_balances', NODE_FIELDS.stockBalance, base, parseNode.stockBalance, options);
+        return;
+      }
+      const codes = [...new Set(query.productCodes.filter((c) => c !== ''))];
+      const { after: _ignored, ...chunkOptions } = options;
+      for (let i = 0; i < codes.length; i += deps.chunkSize) {
+        const filter = { ...base, product_code: { in: codes.slice(i, i + deps.chunkSize) } };
+        yield* pages(
+          'stock_balances',
+          NODE_FIELDS.stockBalance,
+          filter,
+          parseNode.stockBalance,
+          chunkOptions,
+        );
+      }
+    },
+
+    listWarehouses: (options = {}) =>
+      all('warehouses', NODE_FIELDS.warehouse, undefined, parseNode.warehouse, options),
+
+    listProducts: (options = {}) =>
+      pages('products', NODE_FIELDS.product, undefined, parseNode.product, options),
+  };
+}
+
+/** A GraphQL validation error naming the field (e.g. "Field 'alt_line_reference' doesn't exist on type …"). */
+function mentionsField(error: unknown, field: string): boolean {
+  return error instanceof ClarusGraphQLError && error.errors.some((e) => e.message.includes(field));
+}

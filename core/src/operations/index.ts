@@ -1,0 +1,4 @@
+export * from './exception-kinds';
+export * from './exceptions';
+export * from './job-lock';
+export * from './job-state';

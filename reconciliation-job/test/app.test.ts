@@ -1,0 +1,42 @@
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { createLogger, loadConfig } from '@clarus-connector/core';
+import { createApp, requiredConfigKeys, SERVICE_NAME } from '../src/app';
+
+// The smallest environment this app starts with; nothing is contacted while building the app.
+const env = {
+  CTP_PROJECT_KEY: 'test-project',
+  CTP_CLIENT_ID: 'ctp-client',
+  CTP_CLIENT_SECRET: 'ctp-secret-123',
+  CTP_API_URL: 'http://127.0.0.1:1',
+  CTP_AUTH_URL: 'http://127.0.0.1:1',
+  CLARUS_API_URL: 'http://127.0.0.1:1',
+  CLARUS_SUBDOMAIN: 'test',
+  CLARUS_CLIENT_ID: 'clarus-client',
+  CLARUS_CLIENT_SECRET: 'clarus-secret-123',
+  CLARUS_ACCOUNT_ID: '1',
+};
+
+function buildApp() {
+  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+  const logger = createLogger({ service: SERVICE_NAME, stream: sink });
+  return createApp({ config: loadConfig(env, requiredConfigKeys), logger });
+}
+
+describe('reconciliation-job app', () => {
+  it('answers GET /health with 200 JSON', async () => {
+    const res = await request(buildApp()).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers a malformed JSON body with a clear 400 from the shared error handler', async () => {
+    const res = await request(buildApp())
+      .post('/health')
+      .set('content-type', 'application/json')
+      .send('{bad');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_json', message: 'request body is not valid JSON' });
+  });
+});

@@ -1,0 +1,237 @@
+import type {
+  Address,
+  Carrier,
+  CarrierService,
+  GoodsOutAttributesRecord,
+  GoodsOutStatusCode,
+  Package,
+  Product,
+  Shipment,
+  StockBalance,
+  Warehouse,
+} from './types';
+
+/** A goods out line as kept in memory; `attributes` holds the client-supplied line attributes. */
+export interface LineState {
+  id: number;
+  goods_out_id: number;
+  product_id: number;
+  order_quantity: number;
+  allocated_quantity: number;
+  pick_quantity: number;
+  dispatch_quantity: number;
+  short_status: string;
+  created_at: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface GoodsOutState {
+  id: number;
+  status: GoodsOutStatusCode;
+  attributes: GoodsOutAttributesRecord;
+  address: Record<string, string | null> | null;
+  lines: LineState[];
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Distinct id ranges per resource, so a client that mixes up ids (a product id used as a line id, a
+ * shipment id as a goods out id) hits a 404 or an empty list instead of a lucky match.
+ */
+const ID_START = {
+  warehouse: 1,
+  product: 1001,
+  carrier: 51,
+  carrierService: 801,
+  goodsOut: 3001,
+  line: 60001,
+  shipment: 1501,
+  package: 4801,
+  stockAdjustment: 9001,
+} as const;
+type Sequence = keyof typeof ID_START;
+
+export const DEFAULT_CARRIER_CODE = 'CARRIER';
+
+/** The whole tenant: catalogue, stock and orders. Synchronous and in memory. */
+export class Store {
+  readonly warehouses = new Map<number, Warehouse>();
+  readonly products = new Map<number, Product>();
+  readonly carriers = new Map<number, Carrier>();
+  readonly carrierServices = new Map<number, CarrierService>();
+  /** Keyed by `${productId}:${warehouseId}` (one account per tenant). */
+  readonly balances = new Map<string, StockBalance>();
+  readonly goodsOuts = new Map<number, GoodsOutState>();
+  readonly shipments = new Map<number, Shipment>();
+  private readonly next: Record<Sequence, number> = { ...ID_START };
+
+  constructor(
+    readonly accountId: number,
+    readonly accountCode: string,
+    readonly now: () => number,
+  ) {
+    this.seedWarehouses([{ code: 'WH1', name: 'Main Warehouse' }]);
+  }
+
+  nextId(sequence: Sequence): number {
+    const id = this.next[sequence];
+    this.next[sequence] = id + 1;
+    return id;
+  }
+
+  isoNow(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Upserts by code. */
+  seedWarehouses(ws: { code: string; name?: string }[]): Warehouse[] {
+    return ws.map(({ code, name }) => {
+      const existing = [...this.warehouses.values()].find((w) => w.code === code);
+      if (existing) {
+        if (name !== undefined) existing.name = name;
+        return { ...existing, address: { ...existing.address } };
+      }
+      const id = this.nextId('warehouse');
+      const address: Address = {
+        address_1: `${id} Warehouse Lane`,
+        address_2: null,
+        address_3: 'Manchester',
+        address_4: 'Greater Manchester',
+        postcode: 'M1 1AA',
+        country_code: 'GB',
+      };
+      const warehouse: Warehouse = { id, code, name: name ?? code, address };
+      this.warehouses.set(id, warehouse);
+      return { ...warehouse, address: { ...address } };
+    });
+  }
+
+  /** Upserts by code. */
+  seedProducts(
+    ps: { code: string; barcode?: string; description?: string; product_type?: string }[],
+  ): Product[] {
+    return ps.map((p) => {
+      const existing = this.productByCode(p.code);
+      if (existing) {
+        if (p.barcode !== undefined) existing.barcode = p.barcode;
+        if (p.description !== undefined) existing.description = p.description;
+        if (p.product_type !== undefined) existing.product_type = p.product_type;
+        return { ...existing };
+      }
+      const product: Product = {
+        id: this.nextId('product'),
+        code: p.code,
+        barcode: p.barcode ?? null,
+        description: p.description ?? null,
+        long_description: null,
+        product_type: p.product_type ?? 'standard',
+        units_per_case: 1,
+        shelf_life_min: null,
+        shelf_life_max: null,
+        commodity_code: null,
+        country_of_manufacture: null,
+        account_id: this.accountId,
+      };
+      this.products.set(product.id, product);
+      return { ...product };
+    });
+  }
+
+  /** Upserts by code; carriers are created on first mention of their code. */
+  seedCarrierServices(
+    cs: { code: string; name?: string; carrierCode?: string; carrierName?: string }[],
+  ): CarrierService[] {
+    return cs.map((c) => {
+      const carrier = this.carrierFor(c.carrierCode ?? DEFAULT_CARRIER_CODE, c.carrierName);
+      const existing = [...this.carrierServices.values()].find((s) => s.code === c.code);
+      if (existing) {
+        if (c.name !== undefined) existing.name = c.name;
+        existing.carrier = carrier;
+        return { ...existing, carrier: { ...carrier } };
+      }
+      const service: CarrierService = {
+        id: this.nextId('carrierService'),
+        code: c.code,
+        name: c.name ?? c.code,
+        active: true,
+        is_default: this.carrierServices.size === 0,
+        external_preset_id: null,
+        carrier,
+      };
+      this.carrierServices.set(service.id, service);
+      return { ...service, carrier: { ...carrier } };
+    });
+  }
+
+  private carrierFor(code: string, name: string | undefined): Carrier {
+    const existing = [...this.carriers.values()].find((c) => c.code === code);
+    if (existing) {
+      if (name !== undefined) existing.name = name;
+      return existing;
+    }
+    const carrier: Carrier = { id: this.nextId('carrier'), code, name: name ?? code };
+    this.carriers.set(carrier.id, carrier);
+    return carrier;
+  }
+
+  productByCode(code: string): Product | undefined {
+    return [...this.products.values()].find((p) => p.code === code);
+  }
+
+  requireProductByCode(code: string): Product {
+    const product = this.productByCode(code);
+    if (!product) throw new Error(`Clarus simulator: unknown product code ${code}`);
+    return product;
+  }
+
+  requireWarehouse(id: number): Warehouse {
+    const warehouse = this.warehouses.get(id);
+    if (!warehouse) throw new Error(`Clarus simulator: unknown warehouse id ${id}`);
+    return warehouse;
+  }
+
+  /** The balance row, created (all zero) when `create` is set. */
+  balance(productId: number, warehouseId: number, create: true): StockBalance;
+  balance(productId: number, warehouseId: number, create?: false): StockBalance | undefined;
+  balance(productId: number, warehouseId: number, create = false): StockBalance | undefined {
+    const key = `${productId}:${warehouseId}`;
+    let row = this.balances.get(key);
+    if (!row && create) {
+      const product = this.products.get(productId);
+      if (!product) throw new Error(`Clarus simulator: unknown product id ${productId}`);
+      row = {
+        product_id: productId,
+        product_code: product.code,
+        account_id: this.accountId,
+        warehouse_id: warehouseId,
+        available: 0,
+        allocated: 0,
+        ordered: 0,
+        received: 0,
+        picked: 0,
+      };
+      this.balances.set(key, row);
+    }
+    return row;
+  }
+
+  /** Rows in a stable order (product id, then warehouse id), which GraphQL paging relies on. */
+  sortedBalances(): StockBalance[] {
+    return [...this.balances.values()].sort(
+      (a, b) => a.product_id - b.product_id || a.warehouse_id - b.warehouse_id,
+    );
+  }
+
+  shipmentsOf(goodsOutId: number): Shipment[] {
+    return [...this.shipments.values()].filter((s) => s.goods_out_id === goodsOutId);
+  }
+
+  packages(): Package[] {
+    return [...this.shipments.values()].flatMap((s) => s.packages).sort((a, b) => a.id - b.id);
+  }
+
+  lines(): LineState[] {
+    return [...this.goodsOuts.values()].flatMap((g) => g.lines).sort((a, b) => a.id - b.id);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './clarus-simulator';
+export * from './commercetools-emulator';
+export * from './fixtures';
