@@ -24,6 +24,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # Only the app folders, core and the base tsconfig they extend; no root package.json, so no workspace.
 tar -C "$ROOT" --exclude=node_modules --exclude=dist --exclude=coverage -cf - tsconfig.base.json core "${APPS[@]}" |

@@ -10,5 +10,6 @@ export * from './clarus';
 export * from './mapping';
 export * from './orders';
 export * from './inventory';
+export * from './fulfilment';
 export * from './commercetools';
 export * from './operations';

@@ -1,21 +1,35 @@
 // fulfilment-service: Clarus webhooks and the operations API.
-import { createHttpApp, errorHandler, type AppConfig, type Env, type Logger } from '@clarus-connector/core';
+import { createHttpApp, errorHandler, type Env, type Integration } from '@clarus-connector/core';
+import { webhookRoutes } from './webhook-routes';
 
 export const SERVICE_NAME = 'fulfilment-service';
 
 /** Keys that are optional in the shared schema but this app cannot run without. */
 export const requiredConfigKeys: (keyof Env)[] = ['CLARUS_WEBHOOK_TOKEN', 'OPS_API_TOKEN'];
 
-export interface AppDeps {
-  config: AppConfig;
-  logger: Logger;
+export interface AppOptions {
+  /** Time a webhook may take before it answers 503 so Clarus calls again (default 8 s). */
+  webhookBudgetMs?: number;
 }
 
-/** The one place that wires configuration → clients → routes. Nothing here runs at import time. */
-export function createApp({ logger }: AppDeps): ReturnType<typeof createHttpApp> {
-  const app = createHttpApp({ logger });
-  // The webhook routes (/clarus/webhooks/dispatch, /clarus/webhooks/stock) and the ops API (/ops/…) come with
-  // the dispatch and operations issues; until then only /health answers.
+/** The one place that wires the integration's use cases to routes. Nothing here runs at import time. */
+export function createApp(integration: Integration, options: AppOptions = {}): ReturnType<typeof createHttpApp> {
+  const { config, logger } = integration;
+  // A goods out record with many lines stays well below 1 MB; anything larger is not a Clarus webhook.
+  const app = createHttpApp({ logger, bodyLimit: '1mb' });
+  const token = config.clarus.webhookToken;
+  if (!token) throw new Error('CLARUS_WEBHOOK_TOKEN is required by the fulfilment-service');
+  app.use(
+    webhookRoutes({
+      dispatch: integration.dispatchSync,
+      inventory: integration.inventorySync,
+      token,
+      subdomain: config.clarus.subdomain,
+      logger,
+      now: integration.now,
+      budgetMs: options.webhookBudgetMs ?? 8000,
+    }),
+  );
   app.use(errorHandler(logger));
   return app;
 }

@@ -1,6 +1,7 @@
 import {
   closeOnSignals,
   ConfigError,
+  createIntegration,
   createLogger,
   listen,
   loadConfig,
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     level: config.logLevel,
     secrets: secretValues(config),
   });
-  const server = await listen(createApp({ config, logger }), config.port);
+  const server = await listen(createApp(createIntegration({ config, logger })), config.port);
   logger.info('listening', { port: config.port });
   closeOnSignals(server, logger);
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger, loadConfig } from '@clarus-connector/core';
-import { createApp, requiredConfigKeys, SERVICE_NAME } from '../src/app';
+import { createIntegration, createLogger, loadConfig, type InventorySync } from '@clarus-connector/core';
+import { createApp, INVENTORY_SYNC_PATH, requiredConfigKeys, SERVICE_NAME } from '../src/app';
 
 // The smallest environment this app starts with; nothing is contacted while building the app.
 const env = {
@@ -17,10 +17,12 @@ const env = {
   CLARUS_ACCOUNT_ID: '1',
 };
 
-function buildApp() {
+function buildApp(run?: InventorySync['run']) {
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
   const logger = createLogger({ service: SERVICE_NAME, stream: sink });
-  return createApp({ config: loadConfig(env, requiredConfigKeys), logger });
+  const integration = createIntegration({ config: loadConfig(env, requiredConfigKeys), logger });
+  if (run) integration.inventorySync.run = run;
+  return createApp(integration);
 }
 
 describe('inventory-job app', () => {
@@ -33,10 +35,24 @@ describe('inventory-job app', () => {
 
   it('answers a malformed JSON body with a clear 400 from the shared error handler', async () => {
     const res = await request(buildApp())
-      .post('/health')
+      .post(INVENTORY_SYNC_PATH)
       .set('content-type', 'application/json')
       .send('{bad');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_json', message: 'request body is not valid JSON' });
+  });
+
+  it('answers 503 with the summary when commercetools cannot be reached at all', async () => {
+    const res = await request(buildApp()).post(INVENTORY_SYNC_PATH).send();
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ outcome: 'failed', reason: 'commercetools-unavailable' });
+  });
+
+  it('answers 200 {"skipped":"locked"} when another run holds the lock', async () => {
+    const res = await request(buildApp(async () => ({ kind: 'skipped', reason: 'locked' })))
+      .post(INVENTORY_SYNC_PATH)
+      .send();
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ skipped: 'locked' });
   });
 });

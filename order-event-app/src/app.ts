@@ -16,7 +16,10 @@ export interface AppOptions {
 }
 
 /** The one place that wires the integration's use cases to routes. Nothing here runs at import time. */
-export function createApp(integration: Integration, options: AppOptions = {}): ReturnType<typeof createHttpApp> {
+export function createApp(
+  integration: Integration,
+  options: AppOptions = {},
+): ReturnType<typeof createHttpApp> {
   const { logger } = integration;
   const app = createHttpApp({ logger, bodyLimit: '10mb' });
   const handler = orderEventsHandler({

@@ -26,7 +26,8 @@ export function orderEventsHandler(deps: OrderEventsRouteDeps) {
       const issue = envelope.error.issues[0];
       res.status(400).json({
         error: 'invalid_envelope',
-        message: `not a Pub/Sub push envelope: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim(),
+        message:
+          `not a Pub/Sub push envelope: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim(),
       });
       return;
     }
@@ -39,7 +40,10 @@ export function orderEventsHandler(deps: OrderEventsRouteDeps) {
         message: `Pub/Sub message ${decoded.messageId} could not be read (${decoded.reason}); it was acknowledged so it is not redelivered forever. Check the commercetools Subscription's format.`,
         details: { subscription: envelope.data.subscription },
       });
-      deps.logger.warn('undecodable message acknowledged', { messageId: decoded.messageId, reason: decoded.reason });
+      deps.logger.warn('undecodable message acknowledged', {
+        messageId: decoded.messageId,
+        reason: decoded.reason,
+      });
       res.status(202).json({ outcome: 'undecodable', messageId: decoded.messageId });
       return;
     }
@@ -52,14 +56,21 @@ export function orderEventsHandler(deps: OrderEventsRouteDeps) {
     const deadline = deps.now() + deps.budgetMs;
     const work =
       event.kind === 'export'
-        ? deps.exporter.exportOrder({ orderId: event.orderId, order: orderFrom(event.order, event.orderId), deadline })
+        ? deps.exporter.exportOrder({
+            orderId: event.orderId,
+            order: orderFrom(event.order, event.orderId),
+            deadline,
+          })
         : deps.cancellation.cancelOrder(event.orderId, { deadline });
     // The claim keeps a late finisher safe; the answer must not miss the ack deadline.
     const outcome = await Promise.race([work, overBudget(deps.budgetMs + 500)]);
     if (outcome === 'over_budget' || outcome.kind === 'retry_later' || outcome.kind === 'in_progress') {
-      const retryAfterMs = outcome !== 'over_budget' && outcome.kind === 'retry_later' ? outcome.retryAfterMs : undefined;
+      const retryAfterMs =
+        outcome !== 'over_budget' && outcome.kind === 'retry_later' ? outcome.retryAfterMs : undefined;
       if (retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
-      res.status(503).json({ outcome: outcome === 'over_budget' ? 'over_budget' : outcome.kind, orderId: event.orderId });
+      res
+        .status(503)
+        .json({ outcome: outcome === 'over_budget' ? 'over_budget' : outcome.kind, orderId: event.orderId });
       return;
     }
     res.status(200).json({ outcome: outcome.kind, orderId: event.orderId });

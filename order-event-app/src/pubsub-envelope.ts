@@ -24,7 +24,9 @@ export const commercetoolsMessageSchema = z
     order: z.record(z.string(), z.unknown()).optional(),
     orderState: z.string().optional(),
     oldOrderState: z.string().optional(),
-    payloadNotIncluded: z.object({ reason: z.string().optional(), payloadType: z.string().optional() }).optional(),
+    payloadNotIncluded: z
+      .object({ reason: z.string().optional(), payloadType: z.string().optional() })
+      .optional(),
   })
   .loose();
 export type CommercetoolsMessage = z.infer<typeof commercetoolsMessageSchema>;
@@ -45,7 +47,11 @@ export function decodeMessage(envelope: PushEnvelope): DecodedMessage {
   }
   const parsed = commercetoolsMessageSchema.safeParse(json);
   if (!parsed.success) {
-    return { ok: false, messageId, reason: `message.data is not a commercetools message (${parsed.error.issues[0]?.message})` };
+    return {
+      ok: false,
+      messageId,
+      reason: `message.data is not a commercetools message (${parsed.error.issues[0]?.message})`,
+    };
   }
   return { ok: true, messageId, message: parsed.data };
 }
@@ -60,7 +66,10 @@ export function classify(message: CommercetoolsMessage): OrderEvent {
   const type = message.type;
   const orderId = message.resource?.typeId === 'order' ? message.resource.id : undefined;
   if (message.notificationType && message.notificationType !== 'Message') {
-    return { kind: 'ignore', reason: `notification ${message.notificationType} on ${message.resource?.typeId ?? 'unknown'}` };
+    return {
+      kind: 'ignore',
+      reason: `notification ${message.notificationType} on ${message.resource?.typeId ?? 'unknown'}`,
+    };
   }
   if (!orderId) return { kind: 'ignore', reason: `message ${type ?? 'unknown'} is not about an order` };
   if (type === 'OrderCreated' || type === 'OrderImported') {

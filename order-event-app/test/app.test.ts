@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger, loadConfig } from '@clarus-connector/core';
+import { createIntegration, createLogger, loadConfig } from '@clarus-connector/core';
 import { createApp, requiredConfigKeys, SERVICE_NAME } from '../src/app';
 
 // The smallest environment this app starts with; nothing is contacted while building the app.
@@ -20,7 +20,7 @@ const env = {
 function buildApp() {
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
   const logger = createLogger({ service: SERVICE_NAME, stream: sink });
-  return createApp({ config: loadConfig(env, requiredConfigKeys), logger });
+  return createApp(createIntegration({ config: loadConfig(env, requiredConfigKeys), logger }));
 }
 
 describe('order-event-app app', () => {

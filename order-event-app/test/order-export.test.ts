@@ -3,6 +3,7 @@ import type { Integration } from '@clarus-connector/core';
 import {
   cancelOrder,
   ensureOrderType,
+  importMultiShipmentOrder,
   importOrder,
   orderMessage,
   pushEnvelope,
@@ -40,10 +41,14 @@ const deliver = (message: unknown, messageId?: string) =>
   request(app).post('/order-events').send(pushEnvelope(message, messageId));
 const goodsOutsFor = (reference: string) =>
   world.clarus.goodsOuts().filter((g) => g.attributes.reference === reference);
-const creates = () => world.clarus.requests.filter((r) => r.method === 'POST' && r.path === '/api/goods_outs');
-const fresh = async (order: Order) => (await world.api.orders().withId({ ID: order.id }).get().execute()).body;
+const creates = () =>
+  world.clarus.requests.filter((r) => r.method === 'POST' && r.path === '/api/goods_outs');
+const fresh = async (order: Order) =>
+  (await world.api.orders().withId({ ID: order.id }).get().execute()).body;
 const openExceptions = async (kind: string, orderId: string) =>
-  (await integration.exceptions.list({ status: 'open' })).filter((e) => e.kind === kind && e.entity.id === orderId);
+  (await integration.exceptions.list({ status: 'open' })).filter(
+    (e) => e.kind === kind && e.entity.id === orderId,
+  );
 
 beforeAll(async () => {
   world = await startTestWorld();
@@ -59,9 +64,14 @@ beforeAll(async () => {
   nextDay = methods[0]!;
   unmapped = methods[1]!;
   world.clarus.seedProducts(
-    ['00012345', 'TSHIRT-RED-M', 'MUG-BLUE-01', 'CANDLE-VANILLA', 'CARD-GREETING', 'GIFT-SET-01'].map((code) => ({ code })),
+    ['00012345', 'TSHIRT-RED-M', 'MUG-BLUE-01', 'CANDLE-VANILLA', 'CARD-GREETING', 'GIFT-SET-01'].map(
+      (code) => ({ code }),
+    ),
   );
-  world.clarus.seedCarrierServices([{ code: 'DPD-NEXT', carrierCode: 'DPD' }, { code: 'RM-2ND', carrierCode: 'RM' }]);
+  world.clarus.seedCarrierServices([
+    { code: 'DPD-NEXT', carrierCode: 'DPD' },
+    { code: 'RM-2ND', carrierCode: 'RM' },
+  ]);
   world.clarus.setStock(
     ['00012345', 'TSHIRT-RED-M', 'MUG-BLUE-01', 'CANDLE-VANILLA', 'CARD-GREETING'].map((productCode) => ({
       productCode,
@@ -98,9 +108,15 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
     expect(res.body).toMatchObject({ outcome: 'exported', orderId: order.id });
 
     const [create] = creates();
-    const body = create!.body as { data: { type: string; attributes: Record<string, unknown>; relationships: unknown } };
+    const body = create!.body as {
+      data: { type: string; attributes: Record<string, unknown>; relationships: unknown };
+    };
     const carrier = (await integration.clarus.findCarrierServicesByCodes(['DPD-NEXT']))[0]!;
-    const products = await integration.clarus.findProductsByCodes(['00012345', 'TSHIRT-RED-M', 'MUG-BLUE-01']);
+    const products = await integration.clarus.findProductsByCodes([
+      '00012345',
+      'TSHIRT-RED-M',
+      'MUG-BLUE-01',
+    ]);
     const idOf = (code: string) => products.find((p) => p.code === code)!.id;
     const [line1, line2, line3] = order.lineItems;
     expect(body.data.type).toBe('goods_outs');
@@ -117,9 +133,33 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
       string1: 'web-uk',
       order_notes: 'VIP',
       lines_changes: [
-        { type: 'ADD', attributes: { product_id: idOf('00012345'), order_quantity: 2, alt_product_code: '12345', alt_line_reference: line1!.id } },
-        { type: 'ADD', attributes: { product_id: idOf('TSHIRT-RED-M'), order_quantity: 1, alt_product_code: 'TSHIRT-RED-M', alt_line_reference: line2!.id } },
-        { type: 'ADD', attributes: { product_id: idOf('MUG-BLUE-01'), order_quantity: 3, alt_product_code: 'MUG-BLUE-01', alt_line_reference: line3!.id } },
+        {
+          type: 'ADD',
+          attributes: {
+            product_id: idOf('00012345'),
+            order_quantity: 2,
+            alt_product_code: '12345',
+            alt_line_reference: line1!.id,
+          },
+        },
+        {
+          type: 'ADD',
+          attributes: {
+            product_id: idOf('TSHIRT-RED-M'),
+            order_quantity: 1,
+            alt_product_code: 'TSHIRT-RED-M',
+            alt_line_reference: line2!.id,
+          },
+        },
+        {
+          type: 'ADD',
+          attributes: {
+            product_id: idOf('MUG-BLUE-01'),
+            order_quantity: 3,
+            alt_product_code: 'MUG-BLUE-01',
+            alt_line_reference: line3!.id,
+          },
+        },
       ],
     });
     expect(body.data.relationships).toEqual({
@@ -143,12 +183,19 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
     const after = await fresh(order);
     const channel = await integration.clarusChannel();
     expect(after.syncInfo).toEqual([
-      expect.objectContaining({ channel: { typeId: 'channel', id: channel.id }, externalId: String(goodsOutsFor('RICH-1')[0]!.id) }),
+      expect.objectContaining({
+        channel: { typeId: 'channel', id: channel.id },
+        externalId: String(goodsOutsFor('RICH-1')[0]!.id),
+      }),
     ]);
   });
 
   it('creates one goods out for the same message delivered 5× concurrently and 5× sequentially', async () => {
-    const order = await importOrder(world.api, { orderNumber: 'DUP-1', lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }], shippingMethod: nextDay });
+    const order = await importOrder(world.api, {
+      orderNumber: 'DUP-1',
+      lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
     const message = orderMessage('OrderCreated', order);
     const concurrent = await Promise.all(Array.from({ length: 5 }, () => deliver(message, 'same-id')));
     // Those that met the claim of the one in flight ask Pub/Sub to redeliver.
@@ -164,7 +211,11 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
   });
 
   it('adopts the goods out of an attempt whose syncInfo write failed, instead of creating another', async () => {
-    const order = await importOrder(world.api, { orderNumber: 'SYNC-FAIL-1', lines: [{ sku: 'TSHIRT-RED-M', quantity: 1 }], shippingMethod: nextDay });
+    const order = await importOrder(world.api, {
+      orderNumber: 'SYNC-FAIL-1',
+      lines: [{ sku: 'TSHIRT-RED-M', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
     await world.ct.failNext({ method: 'POST', path: `/orders/${order.id}`, status: 503, times: 10 });
     const first = await deliver(orderMessage('OrderCreated', order));
     expect(first.status).toBe(503);
@@ -175,16 +226,29 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
     expect(second.status).toBe(200);
     expect(second.body.outcome).toBe('exported');
     expect(goodsOutsFor('SYNC-FAIL-1')).toHaveLength(1);
-    expect((await fresh(order)).syncInfo.map((s) => s.externalId)).toEqual([String(goodsOutsFor('SYNC-FAIL-1')[0]!.id)]);
+    expect((await fresh(order)).syncInfo.map((s) => s.externalId)).toEqual([
+      String(goodsOutsFor('SYNC-FAIL-1')[0]!.id),
+    ]);
   });
 
   it.each([
-    ['a 429 with Retry-After', { kind: 'rate_limit' as const, retryAfterSeconds: 2, match: { method: 'POST', path: '/api/goods_outs' } }],
+    [
+      'a 429 with Retry-After',
+      {
+        kind: 'rate_limit' as const,
+        retryAfterSeconds: 2,
+        match: { method: 'POST', path: '/api/goods_outs' },
+      },
+    ],
     ['a 500', { kind: 'server_error' as const, match: { method: 'POST', path: '/api/goods_outs' } }],
     ['a hanging request', { kind: 'hang' as const, match: { method: 'POST', path: '/api/goods_outs' } }],
   ])('answers 503 within the ack deadline on %s, and exports once the fault clears', async (_name, fault) => {
     const reference = `FAULT-${fault.kind}`;
-    const order = await importOrder(world.api, { orderNumber: reference, lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }], shippingMethod: nextDay });
+    const order = await importOrder(world.api, {
+      orderNumber: reference,
+      lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
     world.clarus.injectFault(fault);
     const started = Date.now();
     const res = await deliver(orderMessage('OrderCreated', order));
@@ -228,38 +292,102 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
   });
 
   it('exports a bundle as its component lines in expand mode', async () => {
-    const order = await importOrder(world.api, { orderNumber: 'BUNDLE-1', lines: [{ sku: 'GIFT-SET-01', quantity: 2 }], shippingMethod: nextDay });
+    const order = await importOrder(world.api, {
+      orderNumber: 'BUNDLE-1',
+      lines: [{ sku: 'GIFT-SET-01', quantity: 2 }],
+      shippingMethod: nextDay,
+    });
     const res = await deliver(orderMessage('OrderCreated', order));
     expect(res.body.outcome).toBe('exported');
     const [goodsOut] = goodsOutsFor('BUNDLE-1');
-    expect(goodsOut!.lines.map((l) => [l.product_code, l.order_quantity, l.attributes.alt_line_reference])).toEqual([
+    expect(
+      goodsOut!.lines.map((l) => [l.product_code, l.order_quantity, l.attributes.alt_line_reference]),
+    ).toEqual([
       ['CANDLE-VANILLA', 4, order.lineItems[0]!.id],
       ['CARD-GREETING', 2, order.lineItems[0]!.id],
     ]);
   });
 
+  it('makes one goods out per shipping key for a multi-shipment order, each with its own address', async () => {
+    const order = await importMultiShipmentOrder(world.api, world.ct.seed, {
+      orderNumber: 'MULTI-1',
+      shipments: [
+        {
+          key: 'home',
+          shippingMethod: nextDay,
+          address: { city: 'London' },
+          lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }],
+        },
+        {
+          key: 'office',
+          shippingMethod: nextDay,
+          address: { city: 'Leeds' },
+          lines: [
+            { sku: 'MUG-BLUE-01', quantity: 2 },
+            { sku: 'TSHIRT-RED-M', quantity: 1 },
+          ],
+        },
+      ],
+    });
+    const res = await deliver(orderMessage('OrderCreated', await fresh(order)));
+    expect(res.body.outcome).toBe('exported');
+    const home = goodsOutsFor('MULTI-1-home');
+    const office = goodsOutsFor('MULTI-1-office');
+    expect(home).toHaveLength(1);
+    expect(office).toHaveLength(1);
+    expect(home[0]!.address?.address_3).toBe('London');
+    expect(office[0]!.address?.address_3).toBe('Leeds');
+    expect(home[0]!.lines.map((l) => [l.product_code, l.order_quantity])).toEqual([['MUG-BLUE-01', 1]]);
+    expect(office[0]!.lines.map((l) => [l.product_code, l.order_quantity])).toEqual([
+      ['MUG-BLUE-01', 2],
+      ['TSHIRT-RED-M', 1],
+    ]);
+    expect((await fresh(order)).syncInfo).toHaveLength(2);
+    // Redelivery: still one goods out per shipping key.
+    expect((await deliver(orderMessage('OrderCreated', await fresh(order)))).body.outcome).toBe(
+      'already_exported',
+    );
+    expect(goodsOutsFor('MULTI-1-home')).toHaveLength(1);
+  });
+
   it('fetches the order when the message says payloadNotIncluded', async () => {
-    const order = await importOrder(world.api, { orderNumber: 'BIG-1', lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }], shippingMethod: nextDay });
+    const order = await importOrder(world.api, {
+      orderNumber: 'BIG-1',
+      lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
     const res = await deliver(orderMessage('OrderCreated', order, { payloadNotIncluded: true }));
     expect(res.body.outcome).toBe('exported');
     expect(goodsOutsFor('BIG-1')).toHaveLength(1);
   });
 
   it('cancels the goods out when the order is cancelled, and raises an exception when Clarus refuses', async () => {
-    const order = await importOrder(world.api, { orderNumber: 'CANCEL-1', lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }], shippingMethod: nextDay });
+    const order = await importOrder(world.api, {
+      orderNumber: 'CANCEL-1',
+      lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
     await deliver(orderMessage('OrderCreated', order));
     const cancelled = await cancelOrder(world.api, order);
     const res = await deliver(orderMessage('OrderStateChanged', cancelled, { orderState: 'Cancelled' }));
     expect(res.status).toBe(200);
     expect(res.body.outcome).toBe('cancelled');
     const goodsOutId = goodsOutsFor('CANCEL-1')[0]?.id;
-    expect(world.clarus.requests.some((r) => r.method === 'POST' && r.path === `/api/goods_outs/${goodsOutId}/cancel`)).toBe(true);
+    expect(
+      world.clarus.requests.some(
+        (r) => r.method === 'POST' && r.path === `/api/goods_outs/${goodsOutId}/cancel`,
+      ),
+    ).toBe(true);
     // A redelivered cancel is not a refusal.
     const again = await deliver(orderMessage('OrderStateChanged', cancelled, { orderState: 'Cancelled' }));
     expect(again.body.outcome).toBe('cancelled');
     expect(await openExceptions('cancellation-refused', order.id)).toHaveLength(0);
 
-    const shipped = await importOrder(world.api, { orderNumber: 'CANCEL-2', lines: [{ sku: 'TSHIRT-RED-M', quantity: 1 }], shippingMethod: nextDay });
+    const shipped = await importOrder(world.api, {
+      orderNumber: 'CANCEL-2',
+      lines: [{ sku: 'TSHIRT-RED-M', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
     await deliver(orderMessage('OrderCreated', shipped));
     await world.clarus.dispatch(goodsOutsFor('CANCEL-2')[0]!.id, { fireWebhook: false });
     const late = await cancelOrder(world.api, shipped);
@@ -275,7 +403,9 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
     const res = await request(app).post('/order-events').send({ hello: 'world' });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/message/);
-    const noData = await request(app).post('/order-events').send({ message: { messageId: '1' } });
+    const noData = await request(app)
+      .post('/order-events')
+      .send({ message: { messageId: '1' } });
     expect(noData.status).toBe(400);
     expect(noData.body.message).toMatch(/message\.data/);
   });
@@ -283,7 +413,10 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
   it('acknowledges undecodable data and records it as an exception with the message id', async () => {
     const res = await request(app)
       .post('/order-events')
-      .send({ message: { data: Buffer.from('not json {').toString('base64'), messageId: 'poison-42' }, subscription: 's' });
+      .send({
+        message: { data: Buffer.from('not json {').toString('base64'), messageId: 'poison-42' },
+        subscription: 's',
+      });
     expect(res.status).toBeGreaterThanOrEqual(200);
     expect(res.status).toBeLessThan(300);
     const exception = (await integration.exceptions.list({ status: 'open' })).find(
@@ -294,7 +427,11 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
 
   it('acknowledges the subscription notification and messages it does not handle', async () => {
     expect((await deliver(subscriptionCreatedNotification())).status).toBe(200);
-    const order = await importOrder(world.api, { orderNumber: 'OTHER-1', lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }], shippingMethod: nextDay });
+    const order = await importOrder(world.api, {
+      orderNumber: 'OTHER-1',
+      lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
     const res = await deliver({ ...orderMessage('OrderCreated', order), type: 'OrderPaymentStateChanged' });
     expect(res.status).toBe(200);
     expect(res.body.outcome).toBe('ignored');

@@ -16,7 +16,7 @@
  *   `{method?, pathPrefix, status, times?, body?, when?: 'before' | 'after'}` — `before` fails without
  *   touching state, `after` applies the request and then fails the response (a write whose answer was
  *   lost); status 0 drops the connection instead of answering;
- * - POST /__control/clear empties the storage;
+ * - POST /__control/clear empties the storage; POST /__control/seed/{typeId} stores a resource as given;
  * - serialises writes: the mock's repositories read, check the version and save across several awaits,
  *   so two concurrent writes to one resource could both pass the version check. The real API is atomic
  *   per resource; tests of concurrency must see that, so POST/DELETE requests run one at a time;
@@ -33,6 +33,15 @@
  *     `version` of every `{version, actions}` POST against the stored resource first.
  *   * Query `sort`: the mock's storage sorts, but its HTTP services drop the `sort` parameter; the harness
  *     passes it through, so cursor paging (`sort=id asc` + `where=id > "…"`) works as on the real API.
+ *   * Multi-shipment deliveries: on the real API, `addDelivery` with `shippingKey` adds the delivery to
+ *     `order.shipping[<shippingKey>].shippingInfo.deliveries` of a `shippingMode: Multiple` order (the key is
+ *     required there, and not stored on the delivery), and `addParcelToDelivery` finds the delivery in
+ *     whichever shipping it belongs to. The mock's handlers only know `order.shippingInfo` (single
+ *     shipment) and store `shippingKey` on the delivery. The harness wraps both handlers of the mock's
+ *     order repository: for a Multiple-mode order they run against the shipping entry's `shippingInfo`, so
+ *     version bump, 409 checks and the answer stay the mock's own.
+ *   * Update actions the mock lacks (subscriptions: changeDestination, setMessages, setChanges, setEvents;
+ *     channels: addRoles, removeRoles, setRoles) are applied by the harness.
  *   `--raw-custom-objects` turns the Custom Object corrections off, so a test can prove the product
  *   does not depend on them silently.
  */
@@ -142,6 +151,52 @@ function rewriteOrderActions(body) {
   });
 }
 
+/**
+ * `addDelivery` / `addParcelToDelivery` on multi-shipment orders (see the header). The mock's handlers mutate
+ * `resource.shippingInfo`; for a Multiple-mode order they are handed a stand-in whose `shippingInfo` is the
+ * right shipping entry's (an object inside the resource), so their changes land in the order itself.
+ */
+async function correctMultiShipmentDeliveries() {
+  const handler = ctMock.project(projectKey).getRepository('order').actions;
+  const addDelivery = handler.addDelivery.bind(handler);
+  const addParcelToDelivery = handler.addParcelToDelivery.bind(handler);
+  // The mock answers API errors only for its own error class, which it does not export: borrow it from an
+  // error its handler throws (a resource without shipping info).
+  const CommercetoolsError = await addParcelToDelivery({}, {}, {}).then(
+    () => {
+      throw new Error('emulator harness: expected the mock to reject a parcel for an order without shipping');
+    },
+    (error) => error.constructor,
+  );
+  const invalid = (message) => new CommercetoolsError({ code: 'InvalidOperation', message }, 400);
+
+  handler.addDelivery = async (context, resource, action) => {
+    const { shippingKey, ...rest } = action;
+    if (resource.shippingMode !== 'Multiple') return addDelivery(context, resource, rest);
+    if (!shippingKey) {
+      throw invalid('shippingKey is required to add a Delivery to an order with Multiple ShippingMode.');
+    }
+    const shipping = (resource.shipping ?? []).find((s) => s.shippingKey === shippingKey);
+    if (!shipping?.shippingInfo) {
+      throw invalid(`The order has no shipping with shippingKey '${shippingKey}'.`);
+    }
+    return addDelivery(context, { shippingInfo: shipping.shippingInfo }, rest);
+  };
+
+  handler.addParcelToDelivery = async (context, resource, action) => {
+    if (resource.shippingMode !== 'Multiple') return addParcelToDelivery(context, resource, action);
+    const matches = (d) => (action.deliveryId ? d.id === action.deliveryId : d.key === action.deliveryKey);
+    const shipping = (resource.shipping ?? []).find((s) => (s.shippingInfo?.deliveries ?? []).some(matches));
+    // No match: let the mock answer its own "delivery not found" error.
+    return addParcelToDelivery(
+      context,
+      { shippingInfo: shipping?.shippingInfo ?? { deliveries: [] } },
+      action,
+    );
+  };
+}
+await correctMultiShipmentDeliveries();
+
 async function findCustomObject(pk, container, key) {
   const repository = ctMock.project(pk).getRepository('key-value-document');
   return repository.getWithContainerAndKey({ projectKey: pk }, container, key);
@@ -217,6 +272,55 @@ storage.query = (pk, typeId, params) => {
   return originalQuery(pk, typeId, sort === undefined ? params : { ...params, sort });
 };
 
+// --- update actions the mock lacks --------------------------------------------------------------
+// Real API actions the mock does not implement, applied here to the stored resource and answered like the
+// API: subscriptions (changeDestination, setMessages, setChanges, setEvents) and channel roles.
+const MISSING_ACTIONS = {
+  subscriptions: {
+    type: 'subscription',
+    actions: {
+      changeDestination: (r, a) => (r.destination = a.destination),
+      setMessages: (r, a) => (r.messages = a.messages ?? []),
+      setChanges: (r, a) => (r.changes = a.changes ?? []),
+      setEvents: (r, a) => (r.events = a.events ?? []),
+      setKey: (r, a) => (r.key = a.key),
+    },
+  },
+  channels: {
+    type: 'channel',
+    actions: {
+      addRoles: (r, a) => (r.roles = [...new Set([...(r.roles ?? []), ...a.roles])]),
+      removeRoles: (r, a) => (r.roles = (r.roles ?? []).filter((role) => !a.roles.includes(role))),
+      setRoles: (r, a) => (r.roles = [...new Set(a.roles)]),
+    },
+  },
+};
+
+async function applyMissingActions(request, path, reply) {
+  const match = /^\/[^/]+\/(subscriptions|channels)\/(key=)?([^/?]+)$/.exec(path);
+  const actions = request.body?.actions;
+  if (!match || !Array.isArray(actions)) return false;
+  const table = MISSING_ACTIONS[match[1]];
+  const handlers = actions.map((a) => table.actions[a.action]);
+  // Only when the mock cannot do it: every action known here, at least one the mock lacks.
+  if (handlers.some((h) => !h) || actions.every((a) => a.action === 'setKey')) return false;
+  const repository = ctMock.project(projectKey).getRepository(table.type);
+  const context = { projectKey };
+  const id = decodeURIComponent(match[3]);
+  const stored = match[2] ? await repository.getByKey(context, id) : await repository.get(context, id);
+  if (!stored) {
+    reply.code(404).header('content-type', 'application/json').send(failureBody(404));
+    return true;
+  }
+  const updated = structuredClone(stored);
+  actions.forEach((action, i) => handlers[i](updated, action));
+  updated.version = stored.version + 1;
+  updated.lastModifiedAt = new Date().toISOString();
+  await ctMock.project(projectKey).unsafeAdd(table.type, updated);
+  reply.code(200).header('content-type', 'application/json').send(updated);
+  return true;
+}
+
 // --- hooks (root level: they apply to every route the mock registers) ------------------------------
 app.addHook('onRequest', async (request, reply) => {
   if (isControl(request.url) || isInternal(request)) return;
@@ -253,6 +357,7 @@ app.addHook('preHandler', async (request, reply) => {
     reply.code(409).header('content-type', 'application/json').send(stale);
     return reply;
   }
+  if (request.method === 'POST' && (await applyMissingActions(request, path, reply))) return reply;
   if (correctCustomObjects) {
     const error = await checkCustomObjectWrite(request.method, path, request.query ?? {}, request.body);
     if (error) {
@@ -310,6 +415,17 @@ app.post('/__control/fail-next', async (request, reply) => {
 app.delete('/__control/fail-next', async (_request, reply) => {
   failRules = [];
   return reply.code(204).send();
+});
+// Stores a complete resource as given, for shapes the emulator's APIs cannot create (e.g. a multi-shipment
+// order, which the real API makes from a cart with several shipping addresses).
+app.post('/__control/seed/:typeId', async (request, reply) => {
+  const { typeId } = request.params;
+  const resource = request.body;
+  if (!resource || typeof resource !== 'object' || typeof resource.id !== 'string') {
+    return reply.code(400).send({ message: 'body must be a resource with an id' });
+  }
+  await ctMock.project(projectKey).unsafeAdd(typeId, resource);
+  return reply.code(201).send(resource);
 });
 app.post('/__control/clear', async (_request, reply) => {
   await ctMock.clear();

@@ -1,3 +1,4 @@
 export * from './clarus-simulator';
 export * from './commercetools-emulator';
 export * from './fixtures';
+export * from './pubsub-emulator';

@@ -68,11 +68,14 @@ export const parcelKeyOf = (packageId: number) => `clarus-package-${packageId}`;
 export const goodsOutDeliveryKeyOf = (goodsOutId: number) => `clarus-goods-out-${goodsOutId}`;
 
 const DISPATCHED_SHIPMENT = /^(dispatched|shipped|despatched|completed)$/i;
+const CANCELLED_SHIPMENT = /^(cancelled|canceled|void(ed)?)$/i;
 
+/** A shipment counts once Clarus says it left (its status, or the goods out COMPLETED); a cancelled one never does. */
 export function isDispatched(
   view: Pick<ClarusDispatchView, 'statusCode'>,
   shipment: { status?: string },
 ): boolean {
+  if (CANCELLED_SHIPMENT.test(shipment.status ?? '')) return false;
   return view.statusCode === 'COMPLETED' || DISPATCHED_SHIPMENT.test(shipment.status ?? '');
 }
 

@@ -1,1 +1,4 @@
 export * from './ats';
+export * from './plan';
+export * from './inventory-gateway';
+export * from './sync';

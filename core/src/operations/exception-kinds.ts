@@ -70,6 +70,12 @@ export const EXCEPTION_KINDS = {
     action:
       'The customer has not received tracking. Check the order in commercetools; the dispatch catch-up retries, and this resolves itself when it succeeds.',
   },
+  'dispatch-line-unmatched': {
+    team: 'operations',
+    title: 'Dispatched line matches no order line',
+    action:
+      'Clarus dispatched a goods out line that matches no line item of the order (product code or line reference differs): check the goods out lines in Clarus against the order and the SKU rules (CLARUS_SKU_RULES); the rest of the dispatch was recorded.',
+  },
   'short-shipment': {
     team: 'ecommerce',
     title: 'Short shipment',

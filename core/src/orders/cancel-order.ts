@@ -34,11 +34,13 @@ export function createOrderCancellation(deps: OrderCancellationDeps) {
       if (isNotFound(err)) return { kind: 'skipped', orderId, reason: 'order not found in commercetools' };
       throw err;
     }
-    if (order.orderState !== 'Cancelled') return { kind: 'skipped', orderId, reason: `order is ${order.orderState}` };
+    if (order.orderState !== 'Cancelled')
+      return { kind: 'skipped', orderId, reason: `order is ${order.orderState}` };
     const channel = await deps.clarusChannel();
     const claim = await deps.claims.get(orderId);
     const ids = new Set<number>(Object.values(claim?.value.goodsOuts ?? {}));
-    for (const s of order.syncInfo) if (s.channel.id === channel.id && s.externalId) ids.add(Number(s.externalId));
+    for (const s of order.syncInfo)
+      if (s.channel.id === channel.id && s.externalId) ids.add(Number(s.externalId));
     const goodsOutIds = [...ids].filter((id) => Number.isSafeInteger(id) && id > 0);
 
     if (goodsOutIds.length === 0) {
@@ -48,7 +50,8 @@ export function createOrderCancellation(deps: OrderCancellationDeps) {
       // Never exported: make sure no later sweep or redelivery sends it.
       const acquired = await deps.claims.acquire(order);
       if (acquired.kind === 'acquired') await deps.claims.settle(acquired.claim, { status: 'cancelled' });
-      else if (acquired.kind === 'busy') return { kind: 'retry_later', orderId, reason: 'export in progress' };
+      else if (acquired.kind === 'busy')
+        return { kind: 'retry_later', orderId, reason: 'export in progress' };
       return { kind: 'not_exported', orderId };
     }
 
@@ -94,7 +97,10 @@ export function createOrderCancellation(deps: OrderCancellationDeps) {
       try {
         return await run(orderId, options.deadline);
       } catch (err) {
-        if ((isClarusError(err) && (err.retryable || err.mayHaveSucceeded)) || isTransientCommercetoolsError(err)) {
+        if (
+          (isClarusError(err) && (err.retryable || err.mayHaveSucceeded)) ||
+          isTransientCommercetoolsError(err)
+        ) {
           return { kind: 'retry_later', orderId, reason: err instanceof Error ? err.message : String(err) };
         }
         throw err;

@@ -24,7 +24,9 @@ export async function ensureClarusChannel(api: ByProjectKeyRequestBuilder): Prom
             key: CLARUS_CHANNEL_KEY,
             roles: ['OrderExport'],
             name: { en: 'Clarus WMS' },
-            description: { en: 'Orders exported to Clarus WMS as goods outs (syncInfo.externalId = goods out id)' },
+            description: {
+              en: 'Orders exported to Clarus WMS as goods outs (syncInfo.externalId = goods out id)',
+            },
           },
         })
         .execute()
@@ -35,7 +37,9 @@ export async function ensureClarusChannel(api: ByProjectKeyRequestBuilder): Prom
     await api
       .channels()
       .withId({ ID: existing.id })
-      .post({ body: { version: existing.version, actions: [{ action: 'addRoles', roles: ['OrderExport'] }] } })
+      .post({
+        body: { version: existing.version, actions: [{ action: 'addRoles', roles: ['OrderExport'] }] },
+      })
       .execute()
   ).body;
 }

@@ -34,14 +34,20 @@ export interface ExportClaims {
   /** Ends the attempt; `status` exporting keeps the claim for a retry, `holdLease` keeps others out until it runs out. */
   settle(
     claim: StoredObject<ExportClaim>,
-    update: Partial<Pick<ExportClaim, 'status' | 'goodsOuts' | 'failures' | 'firstFailureAt' | 'lastError'>> & {
+    update: Partial<
+      Pick<ExportClaim, 'status' | 'goodsOuts' | 'failures' | 'firstFailureAt' | 'lastError'>
+    > & {
       holdLease?: boolean;
     },
   ): Promise<StoredObject<ExportClaim> | undefined>;
   get(orderId: string): Promise<StoredObject<ExportClaim> | undefined>;
 }
 
-export function createExportClaims(deps: { customObjects: CustomObjects; now: () => number; leaseMs: number }): ExportClaims {
+export function createExportClaims(deps: {
+  customObjects: CustomObjects;
+  now: () => number;
+  leaseMs: number;
+}): ExportClaims {
   const { customObjects, now, leaseMs } = deps;
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -73,7 +79,8 @@ export function createExportClaims(deps: { customObjects: CustomObjects; now: ()
           return { kind: 'finished', claim: existing };
         }
         // A live lease of another attempt (possibly still waiting for Clarus) must not be overtaken.
-        if (value.status === 'exporting' && Date.parse(value.leaseUntil) > now()) return { kind: 'busy', claim: existing };
+        if (value.status === 'exporting' && Date.parse(value.leaseUntil) > now())
+          return { kind: 'busy', claim: existing };
         const takeover: ExportClaim = {
           ...value,
           status: 'exporting',
@@ -82,7 +89,12 @@ export function createExportClaims(deps: { customObjects: CustomObjects; now: ()
           attempts: value.attempts + 1,
           updatedAt: iso(now()),
         };
-        const replaced = await customObjects.replace(EXPORT_CLAIMS_CONTAINER, order.id, takeover, existing.version);
+        const replaced = await customObjects.replace(
+          EXPORT_CLAIMS_CONTAINER,
+          order.id,
+          takeover,
+          existing.version,
+        );
         if (replaced.replaced) return { kind: 'acquired', claim: replaced.object, earlierAttempt: true };
         existing = await customObjects.get<ExportClaim>(EXPORT_CLAIMS_CONTAINER, order.id);
       }

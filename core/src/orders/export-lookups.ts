@@ -64,7 +64,9 @@ export function createExportLookups(options: ExportLookupsOptions): ExportLookup
     productIds: (codes, opts = {}) =>
       cached(products, codes, opts, (missing) => options.clarus.findProductsByCodes(missing, opts)),
     carrierServiceIds: (codes, opts = {}) =>
-      cached(carrierServices, codes, opts, (missing) => options.clarus.findCarrierServicesByCodes(missing, opts)),
+      cached(carrierServices, codes, opts, (missing) =>
+        options.clarus.findCarrierServicesByCodes(missing, opts),
+      ),
     async shippingMethodKeys(ids) {
       const out = new Map<string, string>();
       const missing = ids.filter((id) => {
@@ -75,7 +77,9 @@ export function createExportLookups(options: ExportLookupsOptions): ExportLookup
       if (missing.length) {
         const response = await options.api
           .shippingMethods()
-          .get({ queryArgs: { where: `id in (${missing.map((id) => JSON.stringify(id)).join(', ')})`, limit: 500 } })
+          .get({
+            queryArgs: { where: `id in (${missing.map((id) => JSON.stringify(id)).join(', ')})`, limit: 500 },
+          })
           .execute();
         for (const method of response.body.results) {
           if (!method.key) continue;

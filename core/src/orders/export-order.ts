@@ -1,4 +1,9 @@
-import type { ByProjectKeyRequestBuilder, Channel, Order, OrderUpdateAction } from '@commercetools/platform-sdk';
+import type {
+  ByProjectKeyRequestBuilder,
+  Channel,
+  Order,
+  OrderUpdateAction,
+} from '@commercetools/platform-sdk';
 import { isClarusError, type ClarusClient } from '../clarus';
 import { isTransientCommercetoolsError, updateWithRecompute } from '../commercetools';
 import type { ClarusConfig, MappingConfig } from '../config';
@@ -72,7 +77,9 @@ export function createOrderExport(deps: OrderExportDeps) {
   }
 
   const exportedIds = (order: Order, channel: Channel) =>
-    new Set(order.syncInfo.filter((s) => s.channel.id === channel.id && s.externalId).map((s) => s.externalId!));
+    new Set(
+      order.syncInfo.filter((s) => s.channel.id === channel.id && s.externalId).map((s) => s.externalId!),
+    );
 
   async function run(request: ExportRequest): Promise<ExportOutcome> {
     const { orderId } = request;
@@ -99,7 +106,9 @@ export function createOrderExport(deps: OrderExportDeps) {
       const carrierCodes = [...new Set(Object.values(deps.mapping.shippingMethodMap))];
       const [productIds, carrierServiceIds, shippingMethodKeys] = await Promise.all([
         deps.lookups.productIds(codes, callOptions),
-        carrierCodes.length ? deps.lookups.carrierServiceIds(carrierCodes, callOptions) : new Map<string, number>(),
+        carrierCodes.length
+          ? deps.lookups.carrierServiceIds(carrierCodes, callOptions)
+          : new Map<string, number>(),
         deps.lookups.shippingMethodKeys(shippingMethodIdsOf(order)),
       ]);
       const result = mapOrderToGoodsOuts(
@@ -123,7 +132,10 @@ export function createOrderExport(deps: OrderExportDeps) {
           details: { problems: result.problems },
         });
         await deps.claims.settle(claim, { status: 'invalid', failures: 0, lastError: undefined });
-        deps.logger.warn('order cannot be exported', { orderId, problems: result.problems.map((p) => p.code) });
+        deps.logger.warn('order cannot be exported', {
+          orderId,
+          problems: result.problems.map((p) => p.code),
+        });
         return { kind: 'invalid', orderId, problems: result.problems };
       }
 
@@ -182,14 +194,19 @@ export function createOrderExport(deps: OrderExportDeps) {
             message: `Order ${order.orderNumber ?? order.id} has failed to reach Clarus ${failures} times in a row (last: ${reason.slice(0, 200)}). Retries continue automatically.`,
             details: { failures, firstFailureAt: claim.value.firstFailureAt },
           })
-          .catch((e: unknown) => deps.logger.warn('could not record export-failing exception', { orderId, error: e }));
+          .catch((e: unknown) =>
+            deps.logger.warn('could not record export-failing exception', { orderId, error: e }),
+          );
       }
       deps.logger.warn('order export will be retried', { orderId, failures, reason, mayHaveSucceeded });
       return {
         kind: 'retry_later',
         orderId,
         reason,
-        retryAfterMs: isClarusError(err) && 'retryAfterMs' in err ? (err as { retryAfterMs?: number }).retryAfterMs : undefined,
+        retryAfterMs:
+          isClarusError(err) && 'retryAfterMs' in err
+            ? (err as { retryAfterMs?: number }).retryAfterMs
+            : undefined,
       };
     }
   }
@@ -210,7 +227,13 @@ export function createOrderExport(deps: OrderExportDeps) {
           }));
       },
       apply: async (fresh, actions) =>
-        (await deps.api.orders().withId({ ID: fresh.id }).post({ body: { version: fresh.version, actions } }).execute()).body,
+        (
+          await deps.api
+            .orders()
+            .withId({ ID: fresh.id })
+            .post({ body: { version: fresh.version, actions } })
+            .execute()
+        ).body,
       logger: deps.logger,
       label: 'order',
     });
@@ -223,7 +246,11 @@ export function createOrderExport(deps: OrderExportDeps) {
         return await run(request);
       } catch (err) {
         if (isTransient(err)) {
-          return { kind: 'retry_later', orderId: request.orderId, reason: err instanceof Error ? err.message : String(err) };
+          return {
+            kind: 'retry_later',
+            orderId: request.orderId,
+            reason: err instanceof Error ? err.message : String(err),
+          };
         }
         throw err;
       }
@@ -235,7 +262,10 @@ export type OrderExport = ReturnType<typeof createOrderExport>;
 
 function isTransient(err: unknown): boolean {
   if (isClarusError(err)) return err.retryable || err.mayHaveSucceeded === true;
-  return isTransientCommercetoolsError(err) || (err instanceof Error && err.name === 'ConcurrentModificationExhaustedError');
+  return (
+    isTransientCommercetoolsError(err) ||
+    (err instanceof Error && err.name === 'ConcurrentModificationExhaustedError')
+  );
 }
 
 function draftOf(plan: GoodsOutPlan) {
@@ -252,4 +282,3 @@ function describeProblems(order: Order, problems: OrderProblem[]): string {
   const list = problems.map((p, i) => `(${i + 1}) ${p.message} [${p.owner}]`).join('; ');
   return `Order ${order.orderNumber ?? order.id} was not sent to Clarus: ${list}. Fix the cause, then resend the order.`;
 }
-

@@ -1,7 +1,9 @@
 import { createClarusClient, type ClarusClient } from '../clarus';
 import { createCommercetoolsClient, createCustomObjects } from '../commercetools';
 import type { AppConfig } from '../config';
+import { createDispatchSync } from '../fulfilment';
 import type { Logger } from '../logging';
+import { createInventorySync } from '../inventory';
 import { createSkuTranslator } from '../mapping';
 import { createExceptionStore, createJobLock, createJobState } from '../operations';
 import {
@@ -55,7 +57,40 @@ export function createIntegration(options: IntegrationOptions) {
     logger,
     now,
   });
-  const orderCancellation = createOrderCancellation({ api, clarus, claims, exceptions, clarusChannel, logger, now });
+  const orderCancellation = createOrderCancellation({
+    api,
+    clarus,
+    claims,
+    exceptions,
+    clarusChannel,
+    logger,
+    now,
+  });
+
+  const inventorySync = createInventorySync({
+    api,
+    clarus,
+    exceptions,
+    jobLock,
+    jobState,
+    clarusChannel,
+    skus,
+    config,
+    logger,
+    now,
+  });
+
+  const dispatchSync = createDispatchSync({
+    api,
+    clarus,
+    claims,
+    exceptions,
+    clarusChannel,
+    mapping: config.mapping,
+    fulfilment: config.fulfilment,
+    skus,
+    logger,
+  });
 
   return {
     config,
@@ -72,6 +107,8 @@ export function createIntegration(options: IntegrationOptions) {
     claims,
     orderExport,
     orderCancellation,
+    dispatchSync,
+    inventorySync,
   };
 }
 

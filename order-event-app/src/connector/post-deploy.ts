@@ -10,7 +10,11 @@ import { ensureOrderSubscription } from './subscription';
 /** Connect runs this after every deploy: the export channel and the order Subscription to our Pub/Sub topic. */
 async function postDeploy(): Promise<void> {
   const config = loadConfig(process.env, ['CONNECT_GCP_PROJECT_ID', 'CONNECT_GCP_TOPIC_NAME']);
-  const logger = createLogger({ service: 'order-event-app:post-deploy', level: config.logLevel, secrets: secretValues(config) });
+  const logger = createLogger({
+    service: 'order-event-app:post-deploy',
+    level: config.logLevel,
+    secrets: secretValues(config),
+  });
   const api = createCommercetoolsClient(config.commercetools, { logger });
   const channel = await ensureClarusChannel(api);
   const subscription = await ensureOrderSubscription(api, {

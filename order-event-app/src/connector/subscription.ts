@@ -1,4 +1,8 @@
-import type { ByProjectKeyRequestBuilder, Subscription, SubscriptionUpdateAction } from '@commercetools/platform-sdk';
+import type {
+  ByProjectKeyRequestBuilder,
+  Subscription,
+  SubscriptionUpdateAction,
+} from '@commercetools/platform-sdk';
 export const ORDER_SUBSCRIPTION_KEY = 'clarus-wms-order-events';
 export const ORDER_MESSAGE_TYPES = ['OrderCreated', 'OrderImported', 'OrderStateChanged'];
 
@@ -14,7 +18,12 @@ export async function ensureOrderSubscription(
   const messages = [{ resourceTypeId: 'order' as const, types: ORDER_MESSAGE_TYPES }];
   const existing = await findSubscription(api);
   if (!existing) {
-    return (await api.subscriptions().post({ body: { key: ORDER_SUBSCRIPTION_KEY, destination, messages } }).execute()).body;
+    return (
+      await api
+        .subscriptions()
+        .post({ body: { key: ORDER_SUBSCRIPTION_KEY, destination, messages } })
+        .execute()
+    ).body;
   }
   const actions: SubscriptionUpdateAction[] = [
     { action: 'changeDestination', destination },

@@ -54,6 +54,8 @@ export interface CommercetoolsEmulator {
   clearFailures(): Promise<void>;
   /** Empties the emulator's storage (every project). */
   clear(): Promise<void>;
+  /** Stores a complete resource as given (shapes the emulator's APIs cannot create, e.g. multi-shipment orders). */
+  seed<T extends { id: string }>(typeId: string, resource: T): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -123,6 +125,10 @@ export async function startCommercetoolsEmulator(
     },
     clear: async () => {
       await control('POST', '/clear');
+    },
+    seed: async (typeId, resource) => {
+      await control('POST', `/seed/${encodeURIComponent(typeId)}`, resource);
+      return resource;
     },
     close: () => (closed ??= stopChild(child)),
   };

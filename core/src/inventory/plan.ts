@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import type { InventoryEntry, Order } from '@commercetools/platform-sdk';
+import type { ClarusStockBalance } from '../clarus';
+import type { InventoryConfig, MappingConfig } from '../config';
+import type { SkuTranslator } from '../mapping';
+import { bundleComponentsOf } from '../orders';
+import { computeAtsTargets, type SupplyChannel, type WarehouseQuantities } from './ats';
+
+/*
+ * Pure decisions of the inventory sync: which Clarus stock belongs to which SKU, what is in flight, which
+ * SKUs go together in one request, and which writes bring the current entries to available-to-sell.
+ * Nothing here does I/O; sync.ts reads, calls these, then writes.
+ */
+
+// ---------------------------------------------------------------------------------------------------
+// Clarus stock → commercetools SKUs
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The commercetools SKU for a Clarus product code: the exact index over SKUs commercetools is known to sell
+ * first (case and zero rules lose information), else the algorithmic inverse — accepted only when it
+ * translates back to the same code, so two codes can never claim one SKU.
+ */
+export function skuForClarusCode(
+  code: string,
+  index: ReadonlyMap<string, string>,
+  translator: SkuTranslator,
+): string | undefined {
+  const exact = index.get(code);
+  if (exact !== undefined) return exact;
+  const sku = translator.toCommercetools(code);
+  return sku !== undefined && sku !== '' && translator.toClarus(sku) === code ? sku : undefined;
+}
+
+/** Clarus stock gathered page by page: available per warehouse, keyed by commercetools SKU. */
+export interface ClarusStock {
+  /** SKU → warehouse id → available. A SKU is here when Clarus has a balance row for its product. */
+  bySku: Map<string, Map<number, number>>;
+  /** Every product code read (mapped or not). */
+  codes: Set<string>;
+  /** Codes no commercetools SKU translates to (e.g. a prefix the rules do not produce). */
+  unmapped: Set<string>;
+  /** Balance rows read. */
+  rows: number;
+}
+
+export function emptyClarusStock(): ClarusStock {
+  return { bySku: new Map(), codes: new Set(), unmapped: new Set(), rows: 0 };
+}
+
+/** Adds one page of balances. Several rows for one product and warehouse (lots, locations) are summed. */
+export function addBalances(
+  stock: ClarusStock,
+  balances: readonly ClarusStockBalance[],
+  skuFor: (code: string) => string | undefined,
+): void {
+  for (const balance of balances) {
+    const code = balance.product.code;
+    stock.rows += 1;
+    stock.codes.add(code);
+    const sku = skuFor(code);
+    if (sku === undefined) {
+      stock.unmapped.add(code);
+      continue;
+    }
+    let byWarehouse = stock.bySku.get(sku);
+    if (!byWarehouse) stock.bySku.set(sku, (byWarehouse = new Map()));
+    const warehouseId = balance.warehouseId ?? 0;
+    const available = Number.isFinite(balance.available) ? balance.available : 0;
+    byWarehouse.set(warehouseId, (byWarehouse.get(warehouseId) ?? 0) + available);
+  }
+}
+
+/**
+ * Which warehouses to read and which each channel draws from. Without INVENTORY_CHANNEL_WAREHOUSES for any
+ * target channel, one pool: the account's stock in CLARUS_WAREHOUSE_ID (or in every warehouse when it is not
+ * set), read with the `warehouse_id` filter. With narrowing, every warehouse of the account is read; a
+ * narrowed channel sums its own warehouses and the others keep the default pool.
+ */
+export function stockScope(
+  channelKeys: readonly string[],
+  channelWarehouses: Readonly<Record<string, number[]>>,
+  defaultWarehouseId: number | undefined,
+): { warehouseFilter: number | undefined; channelWarehouses: Record<string, number[]> } {
+  const narrowed = channelKeys.filter((key) => channelWarehouses[key] !== undefined);
+  if (narrowed.length === 0) return { warehouseFilter: defaultWarehouseId, channelWarehouses: {} };
+  const effective: Record<string, number[]> = {};
+  for (const key of channelKeys) {
+    const own = channelWarehouses[key];
+    if (own) effective[key] = own;
+    else if (defaultWarehouseId !== undefined) effective[key] = [defaultWarehouseId];
+  }
+  return { warehouseFilter: undefined, channelWarehouses: effective };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// In flight
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Units on orders Clarus has not allocated yet, per SKU: orders that are not cancelled and carry no syncInfo
+ * for the Clarus channel (the query already asks for those; this checks again). Bundle lines count their
+ * components in `expand` mode (that is what Clarus will allocate); in `native` mode the bundle SKU itself.
+ */
+export function inFlightQuantities(
+  orders: readonly Order[],
+  clarusChannelId: string,
+  mapping: Pick<MappingConfig, 'bundleMode' | 'bundleComponentsAttribute'>,
+): Map<string, number> {
+  const quantities = new Map<string, number>();
+  const add = (sku: string, quantity: number) => {
+    if (quantity > 0) quantities.set(sku, (quantities.get(sku) ?? 0) + quantity);
+  };
+  for (const order of orders) {
+    if (order.orderState === 'Cancelled') continue;
+    if (order.syncInfo?.some((s) => s.channel.id === clarusChannelId)) continue;
+    for (const line of order.lineItems) {
+      const sku = line.variant.sku;
+      if (!sku) continue;
+      const components =
+        mapping.bundleMode === 'expand'
+          ? bundleComponentsOf(line, mapping.bundleComponentsAttribute)
+          : undefined;
+      if (components) for (const c of components) add(c.sku, c.quantity * line.quantity);
+      else add(sku, line.quantity);
+    }
+  }
+  return quantities;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Batches
+// ---------------------------------------------------------------------------------------------------
+
+/** A string literal for a commercetools query predicate. */
+export function predicateString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export interface BatchLimits {
+  /** Entries one query may return (commercetools' page limit is 500). */
+  maxEntries?: number;
+  /** Most SKUs per batch (tests make batches small to exercise checkpoints). */
+  maxSkus?: number;
+  /** Characters of the `sku in (…)` list, so the query string stays well inside URL limits. */
+  maxPredicateLength?: number;
+}
+
+export const DEFAULT_BATCH_LIMITS: Required<BatchLimits> = {
+  maxEntries: 500,
+  maxSkus: 500,
+  maxPredicateLength: 6000,
+};
+
+/**
+ * Consecutive groups of SKUs (in the order given) small enough that one `sku in (…)` query over all target
+ * channels returns at most `maxEntries` entries (one per SKU and channel) and its URL stays short.
+ */
+export function skuBatches(
+  skus: readonly string[],
+  channelCount: number,
+  limits: BatchLimits = {},
+): string[][] {
+  const { maxEntries, maxSkus, maxPredicateLength } = { ...DEFAULT_BATCH_LIMITS, ...limits };
+  const perBatch = Math.max(1, Math.min(maxSkus, Math.floor(maxEntries / Math.max(1, channelCount))));
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const sku of skus) {
+    const size = predicateString(sku).length + 1;
+    if (current.length > 0 && (current.length >= perBatch || length + size > maxPredicateLength)) {
+      batches.push(current);
+      current = [];
+      length = 0;
+    }
+    current.push(sku);
+    length += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+/** Sorted, distinct SKUs (UTF-16 code unit order, the order `>` compares in, so checkpoints resume exactly). */
+export function sortedSkus(...sets: Iterable<string>[]): string[] {
+  const all = new Set<string>();
+  for (const set of sets) for (const sku of set) all.add(sku);
+  return [...all].sort();
+}
+
+/** Deterministic key of the entry the connector creates for a SKU on a channel (^[A-Za-z0-9_-]+$, ≤ 256). */
+export function inventoryEntryKey(channelId: string, sku: string): string {
+  return `clarus-${createHash('sha256').update(`${channelId}\n${sku}`, 'utf8').digest('hex').slice(0, 48)}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The write plan for one batch
+// ---------------------------------------------------------------------------------------------------
+
+export interface BatchFacts {
+  skus: readonly string[];
+  channels: readonly SupplyChannel[];
+  /** Current entries of these SKUs on the target channels (duplicates included: each is brought to ATS). */
+  entries: readonly InventoryEntry[];
+  /** Clarus available per warehouse, for SKUs Clarus has a balance for. */
+  stock: ReadonlyMap<string, WarehouseQuantities>;
+  /** SKUs without a balance whose product Clarus nevertheless knows (held, with nothing available). */
+  knownToClarus: ReadonlySet<string>;
+  /** SKUs without entries that have a product variant in commercetools (so their entries get created). */
+  variantSkus: ReadonlySet<string>;
+  inFlight: ReadonlyMap<string, number>;
+  config: Pick<InventoryConfig, 'safetyStock' | 'safetyStockOverrides' | 'channelWarehouses'>;
+}
+
+export type PlannedWrite =
+  | { kind: 'update'; sku: string; channel: SupplyChannel; quantity: number; entry: InventoryEntry }
+  | { kind: 'create'; sku: string; channel: SupplyChannel; quantity: number };
+
+export interface BatchPlan {
+  writes: PlannedWrite[];
+  /** Entries already at their target. */
+  unchanged: number;
+  /** SKUs Clarus holds that commercetools sells: their entries carry ATS. */
+  synced: string[];
+  /** SKUs with entries that Clarus does not hold: set to 0 (never created on other channels). */
+  notHeld: string[];
+  /** SKUs Clarus holds with no entry on any target channel and no product variant: nothing is written. */
+  notSold: string[];
+}
+
+/** Decides, from what was read, the writes that make every entry of the batch equal to its ATS. */
+export function planBatch(facts: BatchFacts): BatchPlan {
+  const entriesBySku = new Map<string, InventoryEntry[]>();
+  for (const entry of facts.entries) {
+    const list = entriesBySku.get(entry.sku);
+    if (list) list.push(entry);
+    else entriesBySku.set(entry.sku, [entry]);
+  }
+  const isHeld = (sku: string) => facts.stock.has(sku) || facts.knownToClarus.has(sku);
+  const heldAndSold = facts.skus.filter(
+    (sku) => isHeld(sku) && (entriesBySku.has(sku) || facts.variantSkus.has(sku)),
+  );
+  const targets = new Map<string, number>();
+  for (const t of computeAtsTargets(heldAndSold, facts.channels, facts.stock, facts.inFlight, facts.config)) {
+    targets.set(pairKey(t.sku, t.channel.id), t.quantity);
+  }
+
+  const plan: BatchPlan = { writes: [], unchanged: 0, synced: [], notHeld: [], notSold: [] };
+  for (const sku of facts.skus) {
+    const entries = entriesBySku.get(sku) ?? [];
+    const held = isHeld(sku);
+    if (!held && entries.length === 0) continue; // neither side has it (any more)
+    if (held && entries.length === 0 && !facts.variantSkus.has(sku)) {
+      plan.notSold.push(sku);
+      continue;
+    }
+    (held ? plan.synced : plan.notHeld).push(sku);
+    for (const channel of facts.channels) {
+      const quantity = held ? (targets.get(pairKey(sku, channel.id)) ?? 0) : 0;
+      const onChannel = entries.filter((e) => e.supplyChannel?.id === channel.id);
+      for (const entry of onChannel) {
+        if (entry.quantityOnStock === quantity) plan.unchanged += 1;
+        else plan.writes.push({ kind: 'update', sku, channel, quantity, entry });
+      }
+      if (onChannel.length === 0 && held) plan.writes.push({ kind: 'create', sku, channel, quantity });
+    }
+  }
+  return plan;
+}
+
+const pairKey = (sku: string, channelId: string) => `${channelId}\n${sku}`;
+
+// ---------------------------------------------------------------------------------------------------
+// Time budget
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Whether to checkpoint instead of starting another batch: the batch limit is reached, or the budget left
+ * would not cover twice the slowest batch so far (at least `minReserveMs`, for the bookkeeping at the end).
+ */
+export function shouldCheckpoint(state: {
+  now: number;
+  deadline: number;
+  slowestBatchMs: number;
+  batchesDone: number;
+  maxBatches?: number;
+  minReserveMs?: number;
+}): boolean {
+  if (state.maxBatches !== undefined && state.batchesDone >= state.maxBatches) return true;
+  const reserve = Math.max(state.minReserveMs ?? 5000, 2 * state.slowestBatchMs);
+  return state.now + reserve > state.deadline;
+}
