@@ -13,7 +13,10 @@ export interface AppOptions {
 }
 
 /** The one place that wires the integration's use cases to routes. Nothing here runs at import time. */
-export function createApp(integration: Integration, options: AppOptions = {}): ReturnType<typeof createHttpApp> {
+export function createApp(
+  integration: Integration,
+  options: AppOptions = {},
+): ReturnType<typeof createHttpApp> {
   const { config, logger } = integration;
   // A goods out record with many lines stays well below 1 MB; anything larger is not a Clarus webhook.
   const app = createHttpApp({ logger, bodyLimit: '1mb' });

@@ -37,24 +37,42 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
   const router = Router();
   const guard = [authenticate(deps), requireJson];
 
-  router.post(DISPATCH_WEBHOOK_PATH, ...guard, (req, res, next) => {
-    dispatchHandler(deps, req, res).catch(next);
+  router.post(DISPATCH_WEBHOOK_PATH, ...guard, (req, res) => {
+    dispatchHandler(deps, req, res).catch((err: unknown) => failed(deps, res, 'dispatch', err));
   });
-  router.post(STOCK_WEBHOOK_PATH, ...guard, (req, res, next) => {
-    stockHandler(deps, req, res).catch(next);
+  router.post(STOCK_WEBHOOK_PATH, ...guard, (req, res) => {
+    stockHandler(deps, req, res).catch((err: unknown) => failed(deps, res, 'stock', err));
   });
   return router;
+}
+
+/**
+ * A failure no retry is known to fix (e.g. Clarus refusing our credentials, an unreadable answer). Answered
+ * here, not by the shared error handler: Clarus and commercetools errors carry the *upstream* status, which
+ * must not become this endpoint's 4xx.
+ */
+function failed(deps: Pick<WebhookRoutesDeps, 'logger'>, res: Response, webhook: string, err: unknown): void {
+  deps.logger.error('webhook failed', { webhook, error: err });
+  if (!res.headersSent) res.status(500).json({ error: 'internal_error', message: 'internal error' });
 }
 
 async function dispatchHandler(deps: WebhookRoutesDeps, req: Request, res: Response): Promise<void> {
   const trigger = dispatchTriggerFrom(req.body);
   if (!trigger.ok) {
-    res.status(400).json({ error: 'invalid_webhook', message: `the body names no goods out: expected ${trigger.missing}` });
+    res
+      .status(400)
+      .json({
+        error: 'invalid_webhook',
+        message: `the body names no goods out: expected ${trigger.missing}`,
+      });
     return;
   }
   const { goodsOutId, reference } = trigger.value;
   deps.logger.info('dispatch webhook received', { goodsOutId, reference, automationId: automationId(req) });
-  const outcome = await withinBudget(deps, deps.dispatch.applyDispatch(trigger.value, { deadline: deps.now() + deps.budgetMs }));
+  const outcome = await withinBudget(
+    deps,
+    deps.dispatch.applyDispatch(trigger.value, { deadline: deps.now() + deps.budgetMs }),
+  );
   if (outcome === 'over_budget' || outcome.kind === 'retry_later') {
     retryLater(res, outcome === 'over_budget' ? undefined : outcome.retryAfterMs);
     res.json({ outcome: outcome === 'over_budget' ? 'over_budget' : 'retry_later', goodsOutId, reference });
@@ -66,14 +84,19 @@ async function dispatchHandler(deps: WebhookRoutesDeps, req: Request, res: Respo
 async function stockHandler(deps: WebhookRoutesDeps, req: Request, res: Response): Promise<void> {
   const trigger = stockTriggerFrom(req.body);
   if (!trigger.ok) {
-    res.status(400).json({ error: 'invalid_webhook', message: `the body names no product: expected ${trigger.missing}` });
+    res
+      .status(400)
+      .json({ error: 'invalid_webhook', message: `the body names no product: expected ${trigger.missing}` });
     return;
   }
   const { productCode } = trigger.value;
   deps.logger.info('stock webhook received', { productCode, automationId: automationId(req) });
   let outcome;
   try {
-    outcome = await withinBudget(deps, deps.inventory.syncProductCodes([productCode], { deadline: deps.now() + deps.budgetMs }));
+    outcome = await withinBudget(
+      deps,
+      deps.inventory.syncProductCodes([productCode], { deadline: deps.now() + deps.budgetMs }),
+    );
   } catch (err) {
     const { reason, message } = classifyFailure(err);
     if (reason !== 'clarus-unavailable' && reason !== 'commercetools-unavailable') throw err;
@@ -140,7 +163,10 @@ function automationId(req: Request): string | undefined {
   return id && /^[\w-]{1,40}$/.test(id) ? id : undefined;
 }
 
-function withinBudget<T>(deps: Pick<WebhookRoutesDeps, 'budgetMs'>, work: Promise<T>): Promise<T | 'over_budget'> {
+function withinBudget<T>(
+  deps: Pick<WebhookRoutesDeps, 'budgetMs'>,
+  work: Promise<T>,
+): Promise<T | 'over_budget'> {
   let timer: NodeJS.Timeout | undefined;
   const over = new Promise<'over_budget'>((resolve) => {
     timer = setTimeout(() => resolve('over_budget'), deps.budgetMs + 500);

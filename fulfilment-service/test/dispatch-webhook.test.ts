@@ -53,7 +53,9 @@ afterAll(async () => {
 });
 
 /** An order in commercetools, exported to Clarus by the order export use case (goods out + syncInfo). */
-async function exported(spec: Omit<OrderSpec, 'shippingMethod'>): Promise<{ order: Order; goodsOutId: number }> {
+async function exported(
+  spec: Omit<OrderSpec, 'shippingMethod'>,
+): Promise<{ order: Order; goodsOutId: number }> {
   const order = await importOrder(world.api, { ...spec, shippingMethod: nextDay });
   const outcome = await service.integration.orderExport.exportOrder({ orderId: order.id });
   if (outcome.kind !== 'exported') throw new Error(`export failed: ${JSON.stringify(outcome)}`);
@@ -78,6 +80,21 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
 
     const dispatched = await world.clarus.dispatch(goodsOutId, { shipments: [{ packages: 2 }] });
     expect(dispatched.webhookStatus).toBe(200);
+    // What the first delivery cost, from both stand-ins' request logs (tokens and the clarus-wms channel
+    // were cached by the export): Clarus 4 GraphQL reads; commercetools 1 order query, 1 order update, and
+    // 2 reads of exceptions the successful write may resolve.
+    expect([...clarusCalls(world)].sort()).toEqual([
+      'GRAPHQL goods_out_lines',
+      'GRAPHQL goods_outs',
+      'GRAPHQL packages',
+      'GRAPHQL shipments',
+    ]);
+    const firstCt = await ctCalls(world);
+    expect(firstCt.slice(0, 2)).toEqual(['GET /orders', `POST /orders/${order.id}`]);
+    expect([...firstCt.slice(2)].sort()).toEqual([
+      `GET /custom-objects/clarus-exceptions/dispatch-for-unknown-order.goods_out.${goodsOutId}`,
+      `GET /custom-objects/clarus-exceptions/tracking-write-failed.order.${order.id}`,
+    ]);
 
     const after = await freshOrder(world, order);
     const [shipment] = dispatched.shipments;
@@ -105,18 +122,6 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     );
     expect(shipment!.packages).toHaveLength(2);
     expect(shipment!.packages[0]!.tracking_number).toMatch(/^DPD\d{10}$/);
-
-    // Request counts of the first delivery (tokens and the clarus-wms channel are already cached).
-    const firstCt = await ctCalls(world);
-    const firstClarus = clarusCalls(world);
-    console.log(JSON.stringify({ firstCt, firstClarus }));
-    expect(firstCt.filter((c) => c.startsWith('POST '))).toEqual([`POST /orders/${order.id}`]);
-    expect([...firstClarus].sort()).toEqual([
-      'GRAPHQL goods_out_lines',
-      'GRAPHQL goods_outs',
-      'GRAPHQL packages',
-      'GRAPHQL shipments',
-    ]);
 
     await world.ct.resetRequests();
     world.clarus.resetRequests();
@@ -151,7 +156,9 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     expect(second.webhookStatus).toBe(200);
     const afterSecond = await freshOrder(world, order);
     expect(afterSecond.shipmentState).toBe('Shipped');
-    expect(deliveries(afterSecond).map((d) => [d.delivery.key, d.delivery.items, d.delivery.parcels.length])).toEqual([
+    expect(
+      deliveries(afterSecond).map((d) => [d.delivery.key, d.delivery.items, d.delivery.parcels.length]),
+    ).toEqual([
       [`clarus-shipment-${first.shipments[0]!.id}`, [{ id: mug!.id, quantity: 1 }], 1],
       [
         `clarus-shipment-${second.shipments[0]!.id}`,
@@ -165,11 +172,16 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
   });
 
   it('writes nothing while Clarus has only labelled the shipment (pending), then writes once it is dispatched', async () => {
-    const { order, goodsOutId } = await exported({ orderNumber: 'DSP-PEND-1', lines: [{ sku: 'CAP-1', quantity: 1 }] });
+    const { order, goodsOutId } = await exported({
+      orderNumber: 'DSP-PEND-1',
+      lines: [{ sku: 'CAP-1', quantity: 1 }],
+    });
     await world.ct.resetRequests();
     world.clarus.resetRequests();
 
-    const labelled = await world.clarus.dispatch(goodsOutId, { shipments: [{ status: 'pending', packages: 1 }] });
+    const labelled = await world.clarus.dispatch(goodsOutId, {
+      shipments: [{ status: 'pending', packages: 1 }],
+    });
     expect(labelled.webhookStatus).toBe(200);
     expect(labelled.shipments[0]!.packages[0]!.tracking_number).toBeTruthy(); // the label exists already
     const untouched = await freshOrder(world, order);
@@ -177,13 +189,19 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     expect(untouched.shipmentState).toBeUndefined();
     // Nothing dispatched: commercetools is not even asked (the GET above is the test's own read).
     expect(await ctCalls(world)).toEqual([`GET /orders/${order.id}`]);
-    expect([...clarusCalls(world)].sort()).toEqual(['GRAPHQL goods_out_lines', 'GRAPHQL goods_outs', 'GRAPHQL shipments']);
+    expect([...clarusCalls(world)].sort()).toEqual([
+      'GRAPHQL goods_out_lines',
+      'GRAPHQL goods_outs',
+      'GRAPHQL shipments',
+    ]);
 
     const manifestClosed = await world.clarus.dispatchShipment(labelled.shipments[0]!.id);
     expect(manifestClosed.webhookStatus).toBe(200);
     const after = await freshOrder(world, order);
     expect(after.shipmentState).toBe('Shipped');
-    expect(deliveries(after).map((d) => d.delivery.key)).toEqual([`clarus-shipment-${labelled.shipments[0]!.id}`]);
+    expect(deliveries(after).map((d) => d.delivery.key)).toEqual([
+      `clarus-shipment-${labelled.shipments[0]!.id}`,
+    ]);
   });
 
   it('records a dispatch for an order commercetools does not have as an exception, and answers 200', async () => {
@@ -211,7 +229,10 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
   });
 
   it('ends with exactly one delivery when the order update meets a 409', async () => {
-    const { order, goodsOutId } = await exported({ orderNumber: 'DSP-409-1', lines: [{ sku: 'TEE-1', quantity: 2 }] });
+    const { order, goodsOutId } = await exported({
+      orderNumber: 'DSP-409-1',
+      lines: [{ sku: 'TEE-1', quantity: 2 }],
+    });
     await world.ct.failNext({ method: 'POST', path: `/orders/${order.id}`, status: 409 });
     await world.ct.resetRequests();
     const dispatched = await world.clarus.dispatch(goodsOutId, { shipments: [{ packages: 1 }] });
@@ -221,7 +242,9 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     expect(deliveries(after)[0]!.delivery.parcels).toHaveLength(1);
     expect(after.shipmentState).toBe('Shipped');
     // The 409, a re-read, and the recomputed write.
-    const writes = (await world.ct.requests()).filter((r) => r.method === 'POST' && r.url.includes(`/orders/${order.id}`));
+    const writes = (await world.ct.requests()).filter(
+      (r) => r.method === 'POST' && r.url.includes(`/orders/${order.id}`),
+    );
     expect(writes.map((w) => w.status)).toEqual([409, 200]);
   });
 
@@ -229,7 +252,12 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     const order = await importMultiShipmentOrder(world.api, world.ct.seed, {
       orderNumber: 'DSP-MULTI-1',
       shipments: [
-        { key: 'home', shippingMethod: nextDay, address: { city: 'London' }, lines: [{ sku: 'MUG-1', quantity: 1 }] },
+        {
+          key: 'home',
+          shippingMethod: nextDay,
+          address: { city: 'London' },
+          lines: [{ sku: 'MUG-1', quantity: 1 }],
+        },
         {
           key: 'office',
           shippingMethod: nextDay,
@@ -267,7 +295,9 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     const afterHome = await freshOrder(world, order);
     expect(afterHome.shipmentState).toBe('Shipped');
     expect(afterHome.shippingInfo).toBeUndefined();
-    expect(afterHome.shipping!.map((s) => [s.shippingKey, s.shippingInfo.deliveries!.map((d) => d.key)])).toEqual([
+    expect(
+      afterHome.shipping!.map((s) => [s.shippingKey, s.shippingInfo.deliveries!.map((d) => d.key)]),
+    ).toEqual([
       ['home', [`clarus-shipment-${homeShipped.shipments[0]!.id}`]],
       ['office', [`clarus-shipment-${officeShipped.shipments[0]!.id}`]],
     ]);
@@ -305,7 +335,11 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
       { id: tee!.id, quantity: 1 },
     ]);
     const [short] = (await openExceptions('short-shipment')).filter((e) => e.entity.id === order.id);
-    expect(short).toMatchObject({ team: 'ecommerce', entity: { type: 'order', orderNumber: 'DSP-SHORT-1' }, count: 1 });
+    expect(short).toMatchObject({
+      team: 'ecommerce',
+      entity: { type: 'order', orderNumber: 'DSP-SHORT-1' },
+      count: 1,
+    });
     expect(short!.message).toContain('1 of 2 × MUG-1');
 
     // A repeat neither writes nor counts the exception again.
@@ -316,23 +350,36 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
   });
 
   it('writes the matched lines and raises dispatch-line-unmatched for a Clarus line the order does not have', async () => {
-    const { order, goodsOutId } = await exported({ orderNumber: 'DSP-UNMATCHED-1', lines: [{ sku: 'CAP-1', quantity: 1 }] });
+    const { order, goodsOutId } = await exported({
+      orderNumber: 'DSP-UNMATCHED-1',
+      lines: [{ sku: 'CAP-1', quantity: 1 }],
+    });
     const [stranger] = await service.integration.clarus.findProductsByCodes(['STRANGER-1']);
     await service.integration.clarus.updateGoodsOut(goodsOutId, {
-      attributes: { lines_changes: [{ type: 'ADD', attributes: { product_id: stranger!.id, order_quantity: 1 } }] },
+      attributes: {
+        lines_changes: [{ type: 'ADD', attributes: { product_id: stranger!.id, order_quantity: 1 } }],
+      },
     });
     const dispatched = await world.clarus.dispatch(goodsOutId);
     expect(dispatched.webhookStatus).toBe(200);
     const after = await freshOrder(world, order);
     expect(deliveries(after)[0]!.delivery.items).toEqual([{ id: order.lineItems[0]!.id, quantity: 1 }]);
     expect(after.shipmentState).toBe('Shipped');
-    const [unmatched] = (await openExceptions('dispatch-line-unmatched')).filter((e) => e.entity.id === order.id);
-    expect(unmatched).toMatchObject({ team: 'operations', entity: { type: 'order', orderNumber: 'DSP-UNMATCHED-1' } });
+    const [unmatched] = (await openExceptions('dispatch-line-unmatched')).filter(
+      (e) => e.entity.id === order.id,
+    );
+    expect(unmatched).toMatchObject({
+      team: 'operations',
+      entity: { type: 'order', orderNumber: 'DSP-UNMATCHED-1' },
+    });
     expect(unmatched!.message).toContain('STRANGER-1');
   });
 
   it('answers 503 while Clarus fails, and writes when Clarus retries after it recovered', async () => {
-    const { order, goodsOutId } = await exported({ orderNumber: 'DSP-503-1', lines: [{ sku: 'MUG-1', quantity: 1 }] });
+    const { order, goodsOutId } = await exported({
+      orderNumber: 'DSP-503-1',
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+    });
     world.clarus.injectFault({ kind: 'server_error', status: 502, match: { path: '/graphql' } });
     const dispatched = await world.clarus.dispatch(goodsOutId);
     expect(dispatched.webhookStatus).toBe(503);
@@ -343,7 +390,10 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
   });
 
   it('answers 503 when commercetools is unavailable for the write', async () => {
-    const { order, goodsOutId } = await exported({ orderNumber: 'DSP-CT503-1', lines: [{ sku: 'MUG-1', quantity: 1 }] });
+    const { order, goodsOutId } = await exported({
+      orderNumber: 'DSP-CT503-1',
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+    });
     await world.ct.failNext({ method: 'POST', path: `/orders/${order.id}`, status: 503, times: 10 });
     expect((await world.clarus.dispatch(goodsOutId)).webhookStatus).toBe(503);
     await world.ct.clearFailures();
@@ -352,7 +402,10 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
   });
 
   it('raises tracking-write-failed when commercetools rejects the write, and resolves it once a write succeeds', async () => {
-    const { order, goodsOutId } = await exported({ orderNumber: 'DSP-400-1', lines: [{ sku: 'TEE-1', quantity: 1 }] });
+    const { order, goodsOutId } = await exported({
+      orderNumber: 'DSP-400-1',
+      lines: [{ sku: 'TEE-1', quantity: 1 }],
+    });
     await world.ct.failNext({ method: 'POST', path: `/orders/${order.id}`, status: 400 });
     expect((await world.clarus.dispatch(goodsOutId)).webhookStatus).toBe(200);
     const [failed] = (await openExceptions('tracking-write-failed')).filter((e) => e.entity.id === order.id);
@@ -362,6 +415,85 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
 
     expect(await world.clarus.fireDispatchWebhook(goodsOutId)).toBe(200);
     expect(deliveries(await freshOrder(world, order))).toHaveLength(1);
-    expect((await openExceptions('tracking-write-failed')).filter((e) => e.entity.id === order.id)).toEqual([]);
+    expect((await openExceptions('tracking-write-failed')).filter((e) => e.entity.id === order.id)).toEqual(
+      [],
+    );
+  });
+
+  it('finds the order by its number when the export never recorded syncInfo', async () => {
+    const order = await importOrder(world.api, {
+      orderNumber: 'DSP-NOSYNC-1',
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
+    // The goods out is created, but every syncInfo write fails: the order carries no link to it.
+    await world.ct.failNext({ method: 'POST', path: `/orders/${order.id}`, status: 503, times: 10 });
+    expect((await service.integration.orderExport.exportOrder({ orderId: order.id })).kind).toBe(
+      'retry_later',
+    );
+    await world.ct.clearFailures();
+    expect((await freshOrder(world, order)).syncInfo).toEqual([]);
+    const goodsOut = world.clarus.goodsOuts().find((g) => g.attributes.reference === 'DSP-NOSYNC-1')!;
+
+    expect((await world.clarus.dispatch(goodsOut.id)).webhookStatus).toBe(200);
+    const after = await freshOrder(world, order);
+    expect(after.shipmentState).toBe('Shipped');
+    expect(deliveries(after)).toHaveLength(1);
+  });
+
+  it('acts on a body that carries only the reference', async () => {
+    const { order, goodsOutId } = await exported({
+      orderNumber: 'DSP-REFONLY-1',
+      lines: [{ sku: 'TEE-1', quantity: 1 }],
+    });
+    await world.clarus.dispatch(goodsOutId, { fireWebhook: false });
+    expect(deliveries(await freshOrder(world, order))).toEqual([]);
+    const res = await fetch(service.dispatchUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-claruswms-subdomain': world.clarus.subdomain },
+      body: JSON.stringify({ reference: 'DSP-REFONLY-1' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      outcome: 'processed',
+      goodsOuts: [{ kind: 'written', goodsOutId, orderId: order.id, shipmentState: 'Shipped' }],
+    });
+    expect(deliveries(await freshOrder(world, order))).toHaveLength(1);
+  });
+
+  it('transitions the order to DISPATCH_ORDER_STATE_KEY when it becomes Shipped (use case called directly)', async () => {
+    const state = (
+      await world.api
+        .states()
+        .post({ body: { key: 'dispatched-notify', type: 'OrderState', initial: false } })
+        .execute()
+    ).body;
+    const withState = await startService(world, {
+      ...SETTINGS,
+      DISPATCH_ORDER_STATE_KEY: 'dispatched-notify',
+    });
+    try {
+      const { order, goodsOutId } = await exported({
+        orderNumber: 'DSP-STATE-1',
+        lines: [{ sku: 'CAP-1', quantity: 1 }],
+      });
+      await world.clarus.dispatch(goodsOutId, { fireWebhook: false });
+      const outcome = await withState.integration.dispatchSync.applyDispatch({ goodsOutId });
+      expect(outcome).toMatchObject({
+        kind: 'processed',
+        goodsOuts: [{ kind: 'written', shipmentState: 'Shipped', stateTransitioned: true }],
+      });
+      const after = await freshOrder(world, order);
+      expect(after.state?.id).toBe(state.id);
+
+      // The reconciliation path: a view read separately, applied with the order in hand — nothing left to do.
+      const [view] = await withState.integration.dispatchSync.readGoodsOuts({ goodsOutId });
+      await world.ct.resetRequests();
+      const again = await withState.integration.dispatchSync.applyGoodsOut(view!, { order: after });
+      expect(again).toMatchObject({ kind: 'unchanged', orderId: order.id });
+      expect(await ctCalls(world)).toEqual([]);
+    } finally {
+      await withState.close();
+    }
   });
 });

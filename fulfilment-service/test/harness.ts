@@ -21,8 +21,9 @@ export interface ServiceUnderTest {
   integration: Integration;
   /** http://127.0.0.1:<port> of the running service. */
   baseUrl: string;
-  dispatchUrl: (token?: string) => string;
-  stockUrl: (token?: string) => string;
+  /** The webhook URL with `?token=` (the configured token by default; `null` = no token at all). */
+  dispatchUrl: (token?: string | null) => string;
+  stockUrl: (token?: string | null) => string;
   close(): Promise<void>;
 }
 
@@ -42,18 +43,22 @@ export async function startService(
     level: config.logLevel,
     stream: process.env.LOG_LEVEL ? undefined : new Writable({ write: (_c, _e, done) => done() }),
   });
-  const clarus = createClarusClient({ config: config.clarus, logger, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+  const clarus = createClarusClient({
+    config: config.clarus,
+    logger,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  });
   const integration = createIntegration({ config, logger, clarus });
   const server: Server = await listen(createApp(integration, appOptions), 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const withToken = (path: string, token?: string) =>
-    `${baseUrl}${path}${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`;
+  const withToken = (path: string, token: string | null) =>
+    `${baseUrl}${path}${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
   return {
     world,
     integration,
     baseUrl,
-    dispatchUrl: (token = WEBHOOK_TOKEN) => withToken(DISPATCH_WEBHOOK_PATH, token),
-    stockUrl: (token = WEBHOOK_TOKEN) => withToken(STOCK_WEBHOOK_PATH, token),
+    dispatchUrl: (token: string | null = WEBHOOK_TOKEN) => withToken(DISPATCH_WEBHOOK_PATH, token),
+    stockUrl: (token: string | null = WEBHOOK_TOKEN) => withToken(STOCK_WEBHOOK_PATH, token),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -68,7 +73,8 @@ export const freshOrder = async (world: TestWorld, order: Pick<Order, 'id'>) =>
   (await world.api.orders().withId({ ID: order.id }).get().execute()).body;
 
 /** Deliveries of an order with the shipping key each sits under (multi-shipment) — what the API stores. */
-export const deliveries = (order: Order): { delivery: Delivery; shippingKey?: string }[] => deliveriesOf(order);
+export const deliveries = (order: Order): { delivery: Delivery; shippingKey?: string }[] =>
+  deliveriesOf(order);
 
 /** commercetools requests other than token requests, as `METHOD /path` (query dropped). */
 export async function ctCalls(world: TestWorld): Promise<string[]> {

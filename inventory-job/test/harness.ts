@@ -139,7 +139,12 @@ export async function seedScenario(world: TestWorld, skuCount = 300): Promise<Sc
   ]);
 
   const clarusChannel = await ensureClarusChannel(api);
-  await importOrder(api, { lines: [{ sku: sku(1), quantity: 2 }, { sku: sku(2), quantity: 1 }] });
+  await importOrder(api, {
+    lines: [
+      { sku: sku(1), quantity: 2 },
+      { sku: sku(2), quantity: 1 },
+    ],
+  });
   const exported = await importOrder(api, { lines: [{ sku: sku(1), quantity: 5 }] });
   await api
     .orders()
@@ -147,7 +152,13 @@ export async function seedScenario(world: TestWorld, skuCount = 300): Promise<Sc
     .post({
       body: {
         version: exported.version,
-        actions: [{ action: 'updateSyncInfo', channel: { typeId: 'channel', id: clarusChannel.id }, externalId: '77' }],
+        actions: [
+          {
+            action: 'updateSyncInfo',
+            channel: { typeId: 'channel', id: clarusChannel.id },
+            externalId: '77',
+          },
+        ],
       },
     })
     .execute();
@@ -155,7 +166,12 @@ export async function seedScenario(world: TestWorld, skuCount = 300): Promise<Sc
   await api
     .orders()
     .withId({ ID: cancelled.id })
-    .post({ body: { version: cancelled.version, actions: [{ action: 'changeOrderState', orderState: 'Cancelled' }] } })
+    .post({
+      body: {
+        version: cancelled.version,
+        actions: [{ action: 'changeOrderState', orderState: 'Cancelled' }],
+      },
+    })
     .execute();
   await importOrder(api, { lines: [{ sku: 'BUNDLE-1', quantity: 2 }] });
 
@@ -192,11 +208,13 @@ export async function expectConverged(api: ByProjectKeyRequestBuilder, scenario:
     for (const key of CHANNEL_KEYS) {
       const want = [expectedAts(scenario, s, key)];
       const got = state.get(s)?.[key];
-      if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${s}@${key}: ${JSON.stringify(got)} ≠ ${want[0]}`);
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        mismatches.push(`${s}@${key}: ${JSON.stringify(got)} ≠ ${want[0]}`);
     }
   }
   for (const g of scenario.ghosts) {
-    if (JSON.stringify(state.get(g)) !== JSON.stringify({ web: [0] })) mismatches.push(`${g}: ${JSON.stringify(state.get(g))}`);
+    if (JSON.stringify(state.get(g)) !== JSON.stringify({ web: [0] }))
+      mismatches.push(`${g}: ${JSON.stringify(state.get(g))}`);
   }
   for (const s of scenario.notSold) if (state.has(s)) mismatches.push(`${s} should have no entries`);
   expect(mismatches).toEqual([]);

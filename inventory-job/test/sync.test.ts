@@ -55,7 +55,9 @@ describe('POST /inventory-sync against the emulators', () => {
     expect(expectedAts(scenario, sku(7), 'market')).toBe((7 * 37) % 61);
 
     expect(await openExceptionIds(job.integration, 'sku-not-held-by-clarus')).toEqual(['GHOST-1', 'GHOST-2']);
-    expect(await openExceptionIds(job.integration, 'sku-not-sold-in-commercetools')).toEqual(scenario.notSold);
+    expect(await openExceptionIds(job.integration, 'sku-not-sold-in-commercetools')).toEqual(
+      scenario.notSold,
+    );
     expect(await lastRun(job.integration)).toMatchObject({ outcome: 'finished', created: 310 });
   });
 
@@ -63,7 +65,13 @@ describe('POST /inventory-sync against the emulators', () => {
     await world.ct.resetRequests();
     const again = await job.post();
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ outcome: 'finished', created: 0, updated: 0, failed: 0, exceptionsRaised: 0 });
+    expect(again.body).toMatchObject({
+      outcome: 'finished',
+      created: 0,
+      updated: 0,
+      failed: 0,
+      exceptionsRaised: 0,
+    });
     expect(again.body.unchanged).toBe(310 + 502);
     expect(await inventoryWrites(world)).toEqual([]);
 
@@ -83,21 +91,35 @@ describe('POST /inventory-sync against the emulators', () => {
     // GHOST-1 now exists in Clarus; GHOST-2's entry is deleted; SKU-0270 becomes a product in commercetools.
     world.clarus.seedProducts([{ code: 'GHOST-1' }]);
     world.clarus.setStock([{ productCode: 'GHOST-1', available: 12 }]);
-    const ghost2 = (await world.api.inventory().get({ queryArgs: { where: 'sku = "GHOST-2"' } }).execute()).body
-      .results[0]!;
-    await world.api.inventory().withId({ ID: ghost2.id }).delete({ queryArgs: { version: ghost2.version } }).execute();
+    const ghost2 = (
+      await world.api
+        .inventory()
+        .get({ queryArgs: { where: 'sku = "GHOST-2"' } })
+        .execute()
+    ).body.results[0]!;
+    await world.api
+      .inventory()
+      .withId({ ID: ghost2.id })
+      .delete({ queryArgs: { version: ghost2.version } })
+      .execute();
     const { seedProducts } = await import('@clarus-connector/sandbox');
     await seedProducts(world.api, [{ sku: sku(270) }]);
 
     const res = await job.post();
     expect(res.body).toMatchObject({ outcome: 'finished', created: 3 + 2, exceptionsResolved: 3, failed: 0 });
     expect(await openExceptionIds(job.integration, 'sku-not-held-by-clarus')).toEqual([]);
-    expect(await openExceptionIds(job.integration, 'sku-not-sold-in-commercetools')).toEqual(scenario.notSold.slice(1));
+    expect(await openExceptionIds(job.integration, 'sku-not-sold-in-commercetools')).toEqual(
+      scenario.notSold.slice(1),
+    );
     const state = await inventoryByChannelKey(world.api, scenario.channels);
     // GHOST-1: 12 − 1 on web and store, 12 − 5 on market (created now that Clarus holds it).
     expect(state.get('GHOST-1')).toEqual({ web: [11], store: [11], market: [7] });
     const available270 = (270 * 37) % 61;
-    expect(state.get(sku(270))).toEqual({ web: [available270 - 1], store: [available270 - 1], market: [available270 - 5] });
+    expect(state.get(sku(270))).toEqual({
+      web: [available270 - 1],
+      store: [available270 - 1],
+      market: [available270 - 5],
+    });
   });
 
   it('raises inventory-write-failed for a write the API refuses, and resolves it on a later success', async () => {
@@ -105,7 +127,9 @@ describe('POST /inventory-sync against the emulators', () => {
     const entry = (
       await world.api
         .inventory()
-        .get({ queryArgs: { where: `sku = "${sku(20)}" and supplyChannel(id = "${scenario.channels[0]!.id}")` } })
+        .get({
+          queryArgs: { where: `sku = "${sku(20)}" and supplyChannel(id = "${scenario.channels[0]!.id}")` },
+        })
         .execute()
     ).body.results[0]!;
     await world.ct.failNext({ method: 'POST', path: `/inventory/${entry.id}`, status: 400 });

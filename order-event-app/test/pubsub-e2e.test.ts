@@ -2,6 +2,7 @@
 process.env.METADATA_SERVER_DETECTION = 'none';
 
 import { PubSub } from '@google-cloud/pubsub';
+import type { Order } from '@commercetools/platform-sdk';
 import type { Server } from 'node:http';
 import { listen } from '@clarus-connector/core';
 import {
@@ -51,7 +52,7 @@ afterAll(async () => {
 
 it('exports 50 orders published through a push subscription, duplicates included, exactly once each', async () => {
   const [shippingMethod] = await seedShippingMethods(world.api, ['ps-standard']);
-  const orders = [];
+  const orders: Order[] = [];
   for (let i = 0; i < 50; i++) {
     orders.push(
       await importOrder(world.api, {

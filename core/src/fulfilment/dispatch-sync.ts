@@ -127,7 +127,7 @@ export function createDispatchSync(deps: DispatchSyncDeps) {
   /** The goods outs a trigger names, as Clarus has them now (the body is never trusted). */
   async function readViews(
     trigger: DispatchTrigger,
-    options: DispatchCallOptions,
+    options: DispatchCallOptions = {},
   ): Promise<ClarusDispatchView[]> {
     const call = { deadline: options.deadline };
     const id = trigger.goodsOutId;

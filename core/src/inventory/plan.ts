@@ -161,7 +161,9 @@ export function skuBatches(
   channelCount: number,
   limits: BatchLimits = {},
 ): string[][] {
-  const { maxEntries, maxSkus, maxPredicateLength } = { ...DEFAULT_BATCH_LIMITS, ...limits };
+  const maxEntries = limits.maxEntries ?? DEFAULT_BATCH_LIMITS.maxEntries;
+  const maxSkus = limits.maxSkus ?? DEFAULT_BATCH_LIMITS.maxSkus;
+  const maxPredicateLength = limits.maxPredicateLength ?? DEFAULT_BATCH_LIMITS.maxPredicateLength;
   const perBatch = Math.max(1, Math.min(maxSkus, Math.floor(maxEntries / Math.max(1, channelCount))));
   const batches: string[][] = [];
   let current: string[] = [];

@@ -416,7 +416,9 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
       } catch (err) {
         ctx.counts.failed += 1;
         const permanent = !(
-          isTransientCommercetoolsError(err) || err instanceof ConcurrentModificationExhaustedError
+          isTransientCommercetoolsError(err) ||
+          isFetchFailure(err) ||
+          err instanceof ConcurrentModificationExhaustedError
         );
         const detail = describe(err);
         logger.warn('inventory write failed', {
@@ -872,7 +874,8 @@ export function classifyFailure(err: unknown): { reason: InventoryFailureReason;
  * the error comes from another realm (undici's internals under jest's vm context).
  */
 function isFetchFailure(err: unknown): boolean {
-  return err instanceof Object && (err as Error).name === 'TypeError' && /fetch failed/i.test((err as Error).message);
+  const { name, message } = (typeof err === 'object' && err !== null ? err : {}) as Partial<Error>;
+  return name === 'TypeError' && typeof message === 'string' && /fetch failed/i.test(message);
 }
 
 /** A short description of a write or read failure (status, code, API message). */

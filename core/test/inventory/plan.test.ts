@@ -48,7 +48,11 @@ describe('Clarus code → commercetools SKU', () => {
   it('sums balances per SKU and warehouse and lists unmapped codes', () => {
     const stock = emptyClarusStock();
     const skuFor = (code: string) => skuForClarusCode(code, new Map(), zeros);
-    addBalances(stock, [balance('00000001', 5, 1), balance('00000001', 2, 1), balance('00000001', 4, 2)], skuFor);
+    addBalances(
+      stock,
+      [balance('00000001', 5, 1), balance('00000001', 2, 1), balance('00000001', 4, 2)],
+      skuFor,
+    );
     addBalances(stock, [balance('0001', 9), balance('00000002', Number.NaN, null)], skuFor);
     expect(stock.bySku.get('1')).toEqual(
       new Map([
@@ -113,15 +117,17 @@ describe('in flight', () => {
 
   it('counts bundle components in expand mode and the bundle itself in native mode', () => {
     const orders = [order([line('BUNDLE', 2, ['A:2', 'B'])])];
-    expect(inFlightQuantities(orders, 'c', { bundleMode: 'expand', bundleComponentsAttribute: 'bundle' })).toEqual(
+    expect(
+      inFlightQuantities(orders, 'c', { bundleMode: 'expand', bundleComponentsAttribute: 'bundle' }),
+    ).toEqual(
       new Map([
         ['A', 4],
         ['B', 2],
       ]),
     );
-    expect(inFlightQuantities(orders, 'c', { bundleMode: 'native', bundleComponentsAttribute: 'bundle' })).toEqual(
-      new Map([['BUNDLE', 2]]),
-    );
+    expect(
+      inFlightQuantities(orders, 'c', { bundleMode: 'native', bundleComponentsAttribute: 'bundle' }),
+    ).toEqual(new Map([['BUNDLE', 2]]));
   });
 });
 
@@ -132,6 +138,7 @@ describe('batches', () => {
     expect(batches.map((b) => b.length).slice(0, 2)).toEqual([166, 166]);
     expect(batches.flat()).toEqual(skus);
     expect(skuBatches(skus, 3, { maxSkus: 50 })).toHaveLength(20);
+    expect(skuBatches(skus, 3, { maxSkus: undefined })).toHaveLength(7);
   });
 
   it('keeps the sku list short enough for a URL', () => {
@@ -158,7 +165,13 @@ describe('write plan', () => {
   const web = { id: 'w', key: 'web' };
   const store = { id: 's', key: 'store' };
   const entry = (sku: string, channelId: string, quantityOnStock: number, id = `${sku}-${channelId}`) =>
-    ({ id, version: 1, sku, quantityOnStock, supplyChannel: { typeId: 'channel', id: channelId } }) as InventoryEntry;
+    ({
+      id,
+      version: 1,
+      sku,
+      quantityOnStock,
+      supplyChannel: { typeId: 'channel', id: channelId },
+    }) as InventoryEntry;
   const facts = (overrides: Partial<BatchFacts>): BatchFacts => ({
     skus: [],
     channels: [web, store],
