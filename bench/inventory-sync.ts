@@ -12,7 +12,13 @@
  * Imports are relative (not `@clarus-connector/*`) so the script runs from source without a build.
  */
 import { Writable } from 'node:stream';
-import { createClarusClient, createIntegration, createLogger, loadConfig, type InventoryRunSummary } from '../core/src';
+import {
+  createClarusClient,
+  createIntegration,
+  createLogger,
+  loadConfig,
+  type InventoryRunSummary,
+} from '../core/src';
 import { startClarusSimulator } from '../sandbox/src/clarus-simulator';
 import { startCommercetoolsEmulator } from '../sandbox/src/commercetools-emulator';
 import { seedInventoryEntries, seedSupplyChannels } from '../sandbox/src/fixtures/inventory';
@@ -90,7 +96,11 @@ export async function runInventoryBench(): Promise<InventoryBenchResult> {
     await ct.resetRequests();
     sim.resetRequests();
     const first = await run();
-    const firstRun = { commercetools: (await ct.requests()).length, clarus: sim.requests.length, summary: first };
+    const firstRun = {
+      commercetools: (await ct.requests()).length,
+      clarus: sim.requests.length,
+      summary: first,
+    };
 
     // 2 % of the SKUs change in Clarus; measure the next run.
     const changed = codes.filter((_, i) => i % Math.round(1 / CHANGED_SHARE) === 0);
@@ -113,7 +123,9 @@ export async function runInventoryBench(): Promise<InventoryBenchResult> {
       commercetools: {
         total: ctRequests.length,
         writes: ctRequests.filter((r) => r.method === 'POST' && /\/inventory(\/|$|\?)/.test(r.url)).length,
-        byRoute: countBy(ctRequests.map((r) => `${r.method} ${fold(r.url).replace(`/${ct.projectKey}`, '')}`)),
+        byRoute: countBy(
+          ctRequests.map((r) => `${r.method} ${fold(r.url).replace(`/${ct.projectKey}`, '')}`),
+        ),
       },
       clarus: {
         total: clarusRequests.length,
@@ -140,10 +152,14 @@ function print(result: InventoryBenchResult): void {
     `  run: ${s.outcome} in ${s.durationMs} ms; updated ${s.updated}, created ${s.created}, ` +
       `unchanged ${s.unchanged}, failed ${s.failed}, batches ${s.batches}`,
   );
-  console.log(`  commercetools requests: ${result.commercetools.total} (inventory writes ${result.commercetools.writes})`);
-  for (const [route, n] of Object.entries(result.commercetools.byRoute)) console.log(`    ${String(n).padStart(5)}  ${route}`);
+  console.log(
+    `  commercetools requests: ${result.commercetools.total} (inventory writes ${result.commercetools.writes})`,
+  );
+  for (const [route, n] of Object.entries(result.commercetools.byRoute))
+    console.log(`    ${String(n).padStart(5)}  ${route}`);
   console.log(`  Clarus requests: ${result.clarus.total}`);
-  for (const [route, n] of Object.entries(result.clarus.byRoute)) console.log(`    ${String(n).padStart(5)}  ${route}`);
+  for (const [route, n] of Object.entries(result.clarus.byRoute))
+    console.log(`    ${String(n).padStart(5)}  ${route}`);
   const f = result.firstRun;
   console.log(
     `  (first run, every entry written: ${f.commercetools} commercetools requests, ${f.clarus} Clarus requests, ` +

@@ -12,6 +12,7 @@ import {
   SCENARIO_ENV,
   type JobUnderTest,
   type Scenario,
+  testClock,
   type TestWorld,
 } from './harness';
 import { inventoryByChannelKey } from '@clarus-connector/sandbox';
@@ -114,6 +115,11 @@ describe('POST /inventory-sync against the emulators', () => {
     const state = await inventoryByChannelKey(world.api, scenario.channels);
     // GHOST-1: 12 − 1 on web and store, 12 − 5 on market (created now that Clarus holds it).
     expect(state.get('GHOST-1')).toEqual({ web: [11], store: [11], market: [7] });
+    scenario.available.set('GHOST-1', 12);
+    scenario.synced.push('GHOST-1', sku(270));
+    scenario.ghosts = [];
+    scenario.notSold = scenario.notSold.slice(1);
+    await expectConverged(world.api, scenario);
     const available270 = (270 * 37) % 61;
     expect(state.get(sku(270))).toEqual({
       web: [available270 - 1],
@@ -124,6 +130,7 @@ describe('POST /inventory-sync against the emulators', () => {
 
   it('raises inventory-write-failed for a write the API refuses, and resolves it on a later success', async () => {
     world.clarus.setStock([{ productCode: sku(20), available: 33 }]);
+    scenario.available.set(sku(20), 33);
     const entry = (
       await world.api
         .inventory()
@@ -145,10 +152,12 @@ describe('POST /inventory-sync against the emulators', () => {
     const next = await job.post();
     expect(next.body).toMatchObject({ outcome: 'finished', failed: 0, updated: 1, exceptionsResolved: 1 });
     expect(await openExceptionIds(job.integration, 'inventory-write-failed')).toEqual([]);
+    await expectConverged(world.api, scenario);
   });
 
   it('syncs one SKU for the stock webhook: product_code filter, only what differs on every channel', async () => {
     world.clarus.setStock([{ productCode: sku(30), available: 60 }]);
+    scenario.available.set(sku(30), 60);
     world.clarus.resetRequests();
     await world.ct.resetRequests();
     const result = await job.integration.inventorySync.syncSkus([sku(30)]);
@@ -165,5 +174,14 @@ describe('POST /inventory-sync against the emulators', () => {
     const again = await job.integration.inventorySync.syncProductCodes([sku(30), 'NO SUCH CODE']);
     expect(again).toMatchObject({ updated: 0, unchanged: 3, unmappedCodes: [] });
     expect(await inventoryWrites(world)).toEqual([]);
+  });
+  it('stops counting orders as in flight once they are older than INFLIGHT_LOOKBACK_MINUTES', async () => {
+    const clock = testClock();
+    clock.advance(121 * 60_000);
+    const later = buildJob(world, { env: SCENARIO_ENV, now: clock.now });
+    const res = await later.post();
+    expect(res.body).toMatchObject({ outcome: 'finished', inFlightOrders: 0, failed: 0 });
+    scenario.inFlight.clear();
+    await expectConverged(world.api, scenario);
   });
 });

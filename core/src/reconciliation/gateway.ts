@@ -1,0 +1,178 @@
+import type { ByProjectKeyRequestBuilder, Order, ProductVariant } from '@commercetools/platform-sdk';
+import type { MappingConfig } from '../config';
+import { predicateString } from '../inventory';
+import type { CatalogueVariant } from './plan';
+
+/** Orders per page: orders are large documents. */
+const ORDER_PAGE = 200;
+const PRODUCT_PAGE = 200;
+/** Ids per `id in (…)` query. */
+const ID_CHUNK = 100;
+
+/** Called between pages of a long read (the pass renews its job lease there). */
+export type BetweenPages = () => Promise<void>;
+
+/** The commercetools reads of a reconciliation pass; thin, no decisions. */
+export interface ReconciliationGateway {
+  /** Not cancelled orders created in [from, to] without syncInfo for the Clarus channel. */
+  ordersWithoutExport(
+    window: { from: string; to?: string },
+    clarusChannelId: string,
+    between?: BetweenPages,
+  ): Promise<Order[]>;
+  /** Not cancelled orders created since `from` with Clarus syncInfo whose shipment state is not Shipped. */
+  exportedNotShipped(from: string, clarusChannelId: string, between?: BetweenPages): Promise<Order[]>;
+  /** Orders by id (absent ids are simply missing from the result). */
+  ordersByIds(ids: readonly string[]): Promise<Order[]>;
+  /** Count and oldest of the orders waiting for export since `from` (health). */
+  waitingForExport(
+    from: string,
+    clarusChannelId: string,
+  ): Promise<{ count: number; oldest?: Pick<Order, 'id' | 'orderNumber' | 'createdAt'> }>;
+  /** Every product variant with a SKU (staged data: unpublished products are catalogue too). */
+  catalogueVariants(
+    options: { barcodeAttribute?: string; mapping: Pick<MappingConfig, 'bundleMode' | 'bundleComponentsAttribute'> },
+    between?: BetweenPages,
+  ): Promise<CatalogueVariant[]>;
+}
+
+export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): ReconciliationGateway {
+  /**
+   * Pages a query by id (`sort=id asc`, `id > "<last>"`): no 10,000 offset limit, one range read per page.
+   * The cursor is the largest id of the page, so a backend that returns a page unsorted still moves on.
+   */
+  async function byId<T extends { id: string }>(
+    fetchPage: (where: string[], limit: number) => Promise<T[]>,
+    base: string,
+    limit: number,
+    between?: BetweenPages,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let lastId: string | undefined;
+    for (;;) {
+      const where = lastId === undefined ? [base] : [base, `id > ${predicateString(lastId)}`];
+      const page = await fetchPage(where, limit);
+      out.push(...page);
+      if (page.length < limit) return out;
+      lastId = page.reduce((max, r) => (r.id > max ? r.id : max), page[0]!.id);
+      await between?.();
+    }
+  }
+
+  const queryOrders = async (where: string[], limit: number) =>
+    (await api.orders().get({ queryArgs: { where, limit, sort: 'id asc', withTotal: false } }).execute()).body
+      .results;
+
+  const notCancelled = 'orderState != "Cancelled"';
+  const synced = (channelId: string) => `syncInfo(channel(id = ${predicateString(channelId)}))`;
+
+  return {
+    ordersWithoutExport(window, channelId, between) {
+      const where = [
+        `createdAt >= ${predicateString(window.from)}`,
+        ...(window.to ? [`createdAt <= ${predicateString(window.to)}`] : []),
+        notCancelled,
+        `not(${synced(channelId)})`,
+      ].join(' and ');
+      return byId(queryOrders, where, ORDER_PAGE, between);
+    },
+
+    exportedNotShipped(from, channelId, between) {
+      const where = [
+        `createdAt >= ${predicateString(from)}`,
+        notCancelled,
+        synced(channelId),
+        // A missing shipment state is "not shipped" too; say so explicitly rather than rely on `!=`.
+        '(shipmentState is not defined or shipmentState != "Shipped")',
+      ].join(' and ');
+      return byId(queryOrders, where, ORDER_PAGE, between);
+    },
+
+    async ordersByIds(ids) {
+      const distinct = [...new Set(ids)];
+      const out: Order[] = [];
+      for (let i = 0; i < distinct.length; i += ID_CHUNK) {
+        const chunk = distinct.slice(i, i + ID_CHUNK).map(predicateString);
+        out.push(...(await queryOrders([`id in (${chunk.join(', ')})`], ID_CHUNK)));
+      }
+      return out;
+    },
+
+    async waitingForExport(from, channelId) {
+      const where = `createdAt >= ${predicateString(from)} and ${notCancelled} and not(${synced(channelId)})`;
+      const body = (
+        await api
+          .orders()
+          .get({ queryArgs: { where, sort: 'createdAt asc', limit: 50, withTotal: true } })
+          .execute()
+      ).body;
+      // Sorted oldest first by the API; the minimum is taken anyway (cheap, and exact on a page of 50).
+      const oldest = body.results.reduce<Order | undefined>(
+        (min, o) => (min === undefined || o.createdAt < min.createdAt ? o : min),
+        undefined,
+      );
+      return {
+        count: body.total ?? body.results.length,
+        ...(oldest
+          ? {
+              oldest: {
+                id: oldest.id,
+                createdAt: oldest.createdAt,
+                ...(oldest.orderNumber ? { orderNumber: oldest.orderNumber } : {}),
+              },
+            }
+          : {}),
+      };
+    },
+
+    async catalogueVariants(options, between) {
+      const products = await byId(
+        async (where, limit) =>
+          (
+            await api
+              .productProjections()
+              .get({ queryArgs: { staged: true, where, limit, sort: 'id asc', withTotal: false } })
+              .execute()
+          ).body.results,
+        'id is defined',
+        PRODUCT_PAGE,
+        between,
+      );
+      const out: CatalogueVariant[] = [];
+      for (const product of products) {
+        for (const variant of [product.masterVariant, ...product.variants]) {
+          if (!variant.sku) continue;
+          const barcode = options.barcodeAttribute
+            ? textOf(attribute(variant, options.barcodeAttribute))
+            : undefined;
+          out.push({
+            sku: variant.sku,
+            ...(barcode !== undefined ? { barcode } : {}),
+            expandedBundle:
+              options.mapping.bundleMode === 'expand' &&
+              !!options.mapping.bundleComponentsAttribute &&
+              isPresent(attribute(variant, options.mapping.bundleComponentsAttribute)),
+          });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+const attribute = (variant: ProductVariant, name: string): unknown =>
+  variant.attributes?.find((a) => a.name === name)?.value as unknown;
+
+const isPresent = (value: unknown) =>
+  value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+
+/** An attribute value as text: text, number, or the first value of a localized text. */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const first = Object.values(value as Record<string, unknown>).find((v) => typeof v === 'string');
+    return typeof first === 'string' ? first : undefined;
+  }
+  return undefined;
+}
