@@ -13,3 +13,4 @@ export * from './inventory';
 export * from './fulfilment';
 export * from './commercetools';
 export * from './operations';
+export * from './reconciliation';

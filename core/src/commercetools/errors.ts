@@ -69,5 +69,7 @@ export function isTransientCommercetoolsError(err: unknown): boolean {
   if (info.statusCode !== undefined) return TRANSIENT_STATUS.has(info.statusCode) || info.statusCode >= 500;
   const outer = asObject(err);
   const name = typeof outer?.name === 'string' ? outer.name : '';
-  return NETWORK_NAMES.test(name) || (err instanceof TypeError && /fetch failed/i.test(err.message));
+  // fetch's "no connection" TypeError, recognised by name: `instanceof` fails across realms (jest's vm).
+  const message = typeof outer?.message === 'string' ? outer.message : '';
+  return NETWORK_NAMES.test(name) || (name === 'TypeError' && /fetch failed/i.test(message));
 }

@@ -416,9 +416,7 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
       } catch (err) {
         ctx.counts.failed += 1;
         const permanent = !(
-          isTransientCommercetoolsError(err) ||
-          isFetchFailure(err) ||
-          err instanceof ConcurrentModificationExhaustedError
+          isTransientCommercetoolsError(err) || err instanceof ConcurrentModificationExhaustedError
         );
         const detail = describe(err);
         logger.warn('inventory write failed', {
@@ -854,7 +852,7 @@ export function classifyFailure(err: unknown): { reason: InventoryFailureReason;
     return { reason: err.retryable ? 'clarus-unavailable' : 'clarus-error', message: err.message };
   }
   const info = commercetoolsErrorInfo(err);
-  if (isTransientCommercetoolsError(err) || isFetchFailure(err)) {
+  if (isTransientCommercetoolsError(err)) {
     return {
       reason: 'commercetools-unavailable',
       message: `commercetools did not answer (${info.statusCode ? `HTTP ${info.statusCode}` : 'no response'})`,
@@ -867,15 +865,6 @@ export function classifyFailure(err: unknown): { reason: InventoryFailureReason;
     };
   }
   return { reason: 'internal-error', message: 'unexpected error; see the inventory-job logs' };
-}
-
-/**
- * fetch's own "no connection" TypeError, recognised by name and message too: `instanceof TypeError` fails when
- * the error comes from another realm (undici's internals under jest's vm context).
- */
-function isFetchFailure(err: unknown): boolean {
-  const { name, message } = (typeof err === 'object' && err !== null ? err : {}) as Partial<Error>;
-  return name === 'TypeError' && typeof message === 'string' && /fetch failed/i.test(message);
 }
 
 /** A short description of a write or read failure (status, code, API message). */
