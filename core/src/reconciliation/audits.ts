@@ -13,7 +13,8 @@ import {
   type ExceptionRecord,
   type ExceptionStore,
 } from '../operations';
-import type { BetweenPages, ReconciliationGateway } from './gateway';
+import type { BetweenPages } from '../inventory';
+import type { ReconciliationGateway } from './gateway';
 import {
   isAuditDue,
   masterDataFindings,

@@ -1,6 +1,6 @@
 import type { ByProjectKeyRequestBuilder, Order, ProductVariant } from '@commercetools/platform-sdk';
 import type { MappingConfig } from '../config';
-import { predicateString } from '../inventory';
+import { predicateString, type BetweenPages } from '../inventory';
 import type { CatalogueVariant } from './plan';
 
 /** Orders per page: orders are large documents. */
@@ -8,9 +8,6 @@ const ORDER_PAGE = 200;
 const PRODUCT_PAGE = 200;
 /** Ids per `id in (…)` query. */
 const ID_CHUNK = 100;
-
-/** Called between pages of a long read (the pass renews its job lease there). */
-export type BetweenPages = () => Promise<void>;
 
 /** The commercetools reads of a reconciliation pass; thin, no decisions. */
 export interface ReconciliationGateway {

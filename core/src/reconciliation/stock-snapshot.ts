@@ -14,7 +14,7 @@ import {
 } from '../inventory';
 import { createSkuIndex, type SkuTranslator } from '../mapping';
 import type { StockSnapshot } from './audits';
-import type { BetweenPages } from './gateway';
+import type { BetweenPages } from '../inventory';
 import type { StockComparison } from './plan';
 
 export interface StockSnapshotDeps {

@@ -13,6 +13,15 @@ import {
   createOrderCancellation,
   createOrderExport,
 } from '../orders';
+import { createInventoryGateway, INVENTORY_JOB_NAME } from '../inventory';
+import { createAlertSender, createHealthCheck, JOBS_CONTAINER, withAlerts } from '../operations';
+import {
+  createAudits,
+  createReconciliation,
+  createReconciliationGateway,
+  createStockSnapshot,
+  RECONCILIATION_JOB_NAME,
+} from '../reconciliation';
 
 export interface IntegrationOptions {
   config: AppConfig;
@@ -23,6 +32,13 @@ export interface IntegrationOptions {
   clarus?: ClarusClient;
   /** How long an export claim keeps other attempts away (default 30 s, longer than any attempt). */
   exportLeaseMs?: number;
+  /**
+   * Alerts on new exceptions go out this long after the first one (one message per window); 0 = only on an
+   * explicit `alerts.flush()` (the reconciliation job sends one message per pass). Default 30 s.
+   */
+  alertWindowMs?: number;
+  /** Replaces fetch for the alert webhook (tests). */
+  alertFetch?: typeof fetch;
 }
 
 /**
@@ -36,7 +52,14 @@ export function createIntegration(options: IntegrationOptions) {
   const api = createCommercetoolsClient(config.commercetools, { logger });
   const clarus = options.clarus ?? createClarusClient({ config: config.clarus, logger, now });
   const customObjects = createCustomObjects(api);
-  const exceptions = createExceptionStore(customObjects, { now: nowDate, logger });
+  const alerts = createAlertSender({
+    url: config.operations.alertWebhookUrl,
+    logger,
+    windowMs: options.alertWindowMs ?? 30_000,
+    fetch: options.alertFetch,
+  });
+  // Every raiser in every app goes through this store: new exceptions alert the same way everywhere.
+  const exceptions = withAlerts(createExceptionStore(customObjects, { now: nowDate, logger }), alerts);
   const jobLock = createJobLock(customObjects, { now: nowDate, logger });
   const jobState = createJobState(customObjects, { now: nowDate });
   const skus = createSkuTranslator(config.mapping.skuRules);
@@ -92,6 +115,55 @@ export function createIntegration(options: IntegrationOptions) {
     logger,
   });
 
+  const reconciliationGateway = createReconciliationGateway(api);
+  const inventoryGateway = createInventoryGateway(api);
+  const audits = createAudits({
+    customObjects,
+    exceptions,
+    gateway: reconciliationGateway,
+    inventoryGateway,
+    clarus,
+    stockSnapshot: createStockSnapshot({ inventoryGateway, clarus, clarusChannel, skus, config, now }),
+    skus,
+    config,
+    logger,
+    now,
+  });
+  const reconciliation = createReconciliation({
+    gateway: reconciliationGateway,
+    clarus,
+    orderExport,
+    dispatchSync,
+    audits,
+    exceptions,
+    jobLock,
+    jobState,
+    clarusChannel,
+    alerts,
+    config,
+    logger,
+    now,
+  });
+  const health = createHealthCheck({
+    jobState,
+    exceptions,
+    jobs: { inventory: INVENTORY_JOB_NAME, reconciliation: RECONCILIATION_JOB_NAME },
+    waitingOrders: async (since) =>
+      reconciliationGateway.waitingForExport(since, (await clarusChannel()).id),
+    lookbackHours: config.reconciliation.lookbackHours,
+    probes: {
+      clarus: (signal) => clarus.listWarehouses({ signal }),
+      commercetools: () =>
+        api
+          .customObjects()
+          .withContainer({ container: JOBS_CONTAINER })
+          .get({ queryArgs: { limit: 1, withTotal: false } })
+          .execute(),
+    },
+    now,
+    logger,
+  });
+
   return {
     config,
     logger,
@@ -109,6 +181,9 @@ export function createIntegration(options: IntegrationOptions) {
     orderCancellation,
     dispatchSync,
     inventorySync,
+    alerts,
+    reconciliation,
+    health,
   };
 }
 
