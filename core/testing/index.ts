@@ -1,2 +1,3 @@
 /** Dev-only test helpers: builders and fixtures. Never imported by product code. */
 export * from './orders';
+export * from './env';

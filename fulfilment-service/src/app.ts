@@ -1,6 +1,7 @@
 // fulfilment-service: Clarus webhooks and the operations API.
 import { createHttpApp, errorHandler, type Env, type Integration } from '@clarus-connector/core';
 import { webhookRoutes } from './webhook-routes';
+import { opsRoutes } from './ops-routes';
 
 export const SERVICE_NAME = 'fulfilment-service';
 
@@ -33,6 +34,7 @@ export function createApp(
       budgetMs: options.webhookBudgetMs ?? 8000,
     }),
   );
+  app.use(opsRoutes(integration));
   app.use(errorHandler(logger));
   return app;
 }

@@ -1,37 +1,8 @@
-import {
-  closeOnSignals,
-  ConfigError,
-  createIntegration,
-  createLogger,
-  listen,
-  loadConfig,
-  secretValues,
-  type AppConfig,
-} from '@clarus-connector/core';
+import { startApp } from '@clarus-connector/core';
 import { createApp, requiredConfigKeys, SERVICE_NAME } from './app';
 
-async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env, requiredConfigKeys);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    // No configuration means no secrets to redact yet; the message names keys, never values.
-    createLogger({ service: SERVICE_NAME }).error(err.message, { issues: err.issues });
-    process.exitCode = 1;
-    return;
-  }
-  const logger = createLogger({
-    service: SERVICE_NAME,
-    level: config.logLevel,
-    secrets: secretValues(config),
-  });
-  const server = await listen(createApp(createIntegration({ config, logger })), config.port);
-  logger.info('listening', { port: config.port });
-  closeOnSignals(server, logger);
-}
-
-main().catch((err: unknown) => {
-  createLogger({ service: SERVICE_NAME }).error('start-up failed', { error: err });
-  process.exitCode = 1;
+startApp({
+  serviceName: SERVICE_NAME,
+  requiredConfigKeys,
+  createApp: (integration) => createApp(integration),
 });

@@ -1,21 +1,11 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { OFFLINE_ENV } from '@clarus-connector/core/testing';
 import { createIntegration, createLogger, loadConfig } from '@clarus-connector/core';
 import { createApp, requiredConfigKeys, SERVICE_NAME } from '../src/app';
 
-// The smallest environment this app starts with; nothing is contacted while building the app.
-const env = {
-  CTP_PROJECT_KEY: 'test-project',
-  CTP_CLIENT_ID: 'ctp-client',
-  CTP_CLIENT_SECRET: 'ctp-secret-123',
-  CTP_API_URL: 'http://127.0.0.1:1',
-  CTP_AUTH_URL: 'http://127.0.0.1:1',
-  CLARUS_API_URL: 'http://127.0.0.1:1',
-  CLARUS_SUBDOMAIN: 'test',
-  CLARUS_CLIENT_ID: 'clarus-client',
-  CLARUS_CLIENT_SECRET: 'clarus-secret-123',
-  CLARUS_ACCOUNT_ID: '1',
-};
+// Nothing is contacted while building the app.
+const env = { ...OFFLINE_ENV };
 
 function buildApp() {
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });

@@ -1,6 +1,7 @@
 import {
   closeOnSignals,
   ConfigError,
+  createIntegration,
   createLogger,
   listen,
   loadConfig,
@@ -25,9 +26,13 @@ async function main(): Promise<void> {
     level: config.logLevel,
     secrets: secretValues(config),
   });
-  const server = await listen(createApp({ config, logger }), config.port);
+  // One alert message per pass: the pass flushes the alerts itself (no timer window).
+  const integration = createIntegration({ config, logger, alertWindowMs: 0 });
+  const server = await listen(createApp(integration), config.port);
   logger.info('listening', { port: config.port });
-  closeOnSignals(server, logger);
+  closeOnSignals(server, logger, async () => {
+    await integration.alerts.flush();
+  });
 }
 
 main().catch((err: unknown) => {

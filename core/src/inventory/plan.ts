@@ -3,7 +3,7 @@ import type { InventoryEntry, Order } from '@commercetools/platform-sdk';
 import type { ClarusStockBalance } from '../clarus';
 import type { InventoryConfig, MappingConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
-import { bundleComponentsOf } from '../orders';
+import { warehouseUnitsOf } from '../orders';
 import { computeAtsTargets, type SupplyChannel, type WarehouseQuantities } from './ats';
 
 /*
@@ -115,14 +115,7 @@ export function inFlightQuantities(
     if (order.orderState === 'Cancelled') continue;
     if (order.syncInfo?.some((s) => s.channel.id === clarusChannelId)) continue;
     for (const line of order.lineItems) {
-      const sku = line.variant.sku;
-      if (!sku) continue;
-      const components =
-        mapping.bundleMode === 'expand'
-          ? bundleComponentsOf(line, mapping.bundleComponentsAttribute)
-          : undefined;
-      if (components) for (const c of components) add(c.sku, c.quantity * line.quantity);
-      else add(sku, line.quantity);
+      for (const unit of warehouseUnitsOf(line, mapping)) add(unit.sku, unit.quantity);
     }
   }
   return quantities;

@@ -498,20 +498,32 @@ function mapLines(
   return lines;
 }
 
+/**
+ * The SKUs and units a line puts into the warehouse: a bundle's components in `expand` mode (what Clarus
+ * allocates and picks), otherwise the line's own SKU. A malformed bundle counts as its own SKU here; the
+ * mapping reports it as a problem.
+ */
+export function warehouseUnitsOf(
+  line: LineItem,
+  mapping: Pick<MappingConfig, 'bundleMode' | 'bundleComponentsAttribute'>,
+  quantity = line.quantity,
+): BundleComponent[] {
+  const sku = line.variant.sku;
+  if (!sku) return [];
+  const components =
+    mapping.bundleMode === 'expand' ? bundleComponentsOf(line, mapping.bundleComponentsAttribute) : undefined;
+  return components
+    ? components.map((c) => ({ sku: c.sku, quantity: c.quantity * quantity }))
+    : [{ sku, quantity }];
+}
+
 /** Every Clarus product code the order needs (for one batched lookup before mapping). */
 export function productCodesOf(order: Order, mapping: MappingConfig, skus: SkuTranslator): string[] {
-  const codes = new Set<string>();
-  for (const line of order.lineItems) {
-    const sku = line.variant.sku;
-    if (!sku) continue;
-    const components =
-      mapping.bundleMode === 'expand'
-        ? bundleComponentsOf(line, mapping.bundleComponentsAttribute)
-        : undefined;
-    if (components) for (const c of components) codes.add(skus.toClarus(c.sku));
-    else codes.add(skus.toClarus(sku));
-  }
-  return [...codes];
+  return [
+    ...new Set(
+      order.lineItems.flatMap((line) => warehouseUnitsOf(line, mapping).map((u) => skus.toClarus(u.sku))),
+    ),
+  ];
 }
 
 /** Shipping method ids used by the order (single or multi-shipment). */

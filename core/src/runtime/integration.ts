@@ -148,8 +148,7 @@ export function createIntegration(options: IntegrationOptions) {
     jobState,
     exceptions,
     jobs: { inventory: INVENTORY_JOB_NAME, reconciliation: RECONCILIATION_JOB_NAME },
-    waitingOrders: async (since) =>
-      reconciliationGateway.waitingForExport(since, (await clarusChannel()).id),
+    waitingOrders: async (since) => reconciliationGateway.waitingForExport(since, (await clarusChannel()).id),
     lookbackHours: config.reconciliation.lookbackHours,
     probes: {
       clarus: (signal) => clarus.listWarehouses({ signal }),
