@@ -66,3 +66,11 @@ describe('README and docs', () => {
     }
   });
 });
+
+describe('docs/runbook.md', () => {
+  it('explains every exception kind the connector raises', async () => {
+    const { EXCEPTION_KIND_NAMES } = await import('@clarus-connector/core');
+    const runbook = read('docs/runbook.md');
+    expect(EXCEPTION_KIND_NAMES.filter((kind) => !runbook.includes(`| \`${kind}\` |`))).toEqual([]);
+  });
+});

@@ -31,7 +31,8 @@ export interface OpsRoutesOptions {
 const STATUSES: readonly ExceptionStatus[] = ['open', 'resolved'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Order numbers are the merchant's: anything printable, within reason. */
-const ORDER_NUMBER = /^[^\u0000-\u001f\u007f]{1,100}$/;
+const isOrderIdOrNumber = (value: string) =>
+  value.length >= 1 && value.length <= 100 && !/\p{Cc}/u.test(value);
 
 /**
  * The operations API (DESIGN "Operations"): health, exceptions as JSON and CSV, resend an order, resolve
@@ -45,74 +46,95 @@ export function opsRoutes(integration: OpsIntegration, options: OpsRoutesOptions
   const router = Router();
   router.use(OPS_PREFIX, authenticate(token, integration.logger));
 
-  router.get(`${OPS_PREFIX}/health`, wrap(async (_req, res) => {
-    res.status(200).json(await integration.health.report());
-  }));
+  router.get(
+    `${OPS_PREFIX}/health`,
+    wrap(async (_req, res) => {
+      res.status(200).json(await integration.health.report());
+    }),
+  );
 
-  router.get(`${OPS_PREFIX}/exceptions.csv`, wrap(async (req, res) => {
-    const filter = parseFilter(req, res);
-    if (filter) sendCsv(res, await listed(filter));
-  }));
+  router.get(
+    `${OPS_PREFIX}/exceptions.csv`,
+    wrap(async (req, res) => {
+      const filter = parseFilter(req, res);
+      if (filter) sendCsv(res, await listed(filter));
+    }),
+  );
 
-  router.get(`${OPS_PREFIX}/exceptions`, wrap(async (req, res) => {
-    const filter = parseFilter(req, res);
-    if (!filter) return;
-    const records = await listed(filter);
-    // JSON unless the client prefers CSV (a spreadsheet import, `Accept: text/csv`).
-    if (req.accepts(['application/json', 'text/csv']) === 'text/csv') sendCsv(res, records);
-    else res.status(200).json({ count: records.length, exceptions: records });
-  }));
+  router.get(
+    `${OPS_PREFIX}/exceptions`,
+    wrap(async (req, res) => {
+      const filter = parseFilter(req, res);
+      if (!filter) return;
+      const records = await listed(filter);
+      // JSON unless the client prefers CSV (a spreadsheet import, `Accept: text/csv`).
+      if (req.accepts(['application/json', 'text/csv']) === 'text/csv') sendCsv(res, records);
+      else res.status(200).json({ count: records.length, exceptions: records });
+    }),
+  );
 
-  router.get(`${OPS_PREFIX}/exceptions/:key`, wrap(async (req, res) => {
-    const key = exceptionKeyParam(req, res);
-    if (!key) return;
-    const record = await integration.exceptions.get(key);
-    if (!record) {
-      notFoundException(res, key);
-      return;
-    }
-    res.status(200).json(record);
-  }));
+  router.get(
+    `${OPS_PREFIX}/exceptions/:key`,
+    wrap(async (req, res) => {
+      const key = exceptionKeyParam(req, res);
+      if (!key) return;
+      const record = await integration.exceptions.get(key);
+      if (!record) {
+        notFoundException(res, key);
+        return;
+      }
+      res.status(200).json(record);
+    }),
+  );
 
-  router.post(`${OPS_PREFIX}/exceptions/:key/resolve`, wrap(async (req, res) => {
-    const key = exceptionKeyParam(req, res);
-    if (!key) return;
-    if (!(await integration.exceptions.get(key))) {
-      notFoundException(res, key);
-      return;
-    }
-    const resolved = await integration.exceptions.resolveByKey(key);
-    const record = await integration.exceptions.get(key);
-    logger.info('exception resolved through the operations API', { key, changed: resolved });
-    res.status(200).json({ resolved, exception: record });
-  }));
+  router.post(
+    `${OPS_PREFIX}/exceptions/:key/resolve`,
+    wrap(async (req, res) => {
+      const key = exceptionKeyParam(req, res);
+      if (!key) return;
+      if (!(await integration.exceptions.get(key))) {
+        notFoundException(res, key);
+        return;
+      }
+      const resolved = await integration.exceptions.resolveByKey(key);
+      const record = await integration.exceptions.get(key);
+      logger.info('exception resolved through the operations API', { key, changed: resolved });
+      res.status(200).json({ resolved, exception: record });
+    }),
+  );
 
-  router.post(`${OPS_PREFIX}/orders/:orderId/resend`, wrap(async (req, res) => {
-    const given = String(req.params.orderId ?? '');
-    if (!ORDER_NUMBER.test(given)) {
-      res.status(404).json({ error: 'order_not_found', message: 'the order id or number is not valid' });
-      return;
-    }
-    const orderId = UUID.test(given) ? given : await orderIdByNumber(given);
-    if (!orderId) {
-      res.status(404).json({
-        error: 'order_not_found',
-        message: `no order with id or order number "${given}" in commercetools`,
+  router.post(
+    `${OPS_PREFIX}/orders/:orderId/resend`,
+    wrap(async (req, res) => {
+      const given = String(req.params.orderId ?? '');
+      if (!isOrderIdOrNumber(given)) {
+        res.status(404).json({ error: 'order_not_found', message: 'the order id or number is not valid' });
+        return;
+      }
+      const orderId = UUID.test(given) ? given : await orderIdByNumber(given);
+      if (!orderId) {
+        res.status(404).json({
+          error: 'order_not_found',
+          message: `no order with id or order number "${given}" in commercetools`,
+        });
+        return;
+      }
+      const outcome = await integration.orderExport.exportOrder({
+        orderId,
+        resend: true,
+        deadline: integration.now() + (options.resendBudgetMs ?? 15_000),
       });
-      return;
-    }
-    const outcome = await integration.orderExport.exportOrder({
-      orderId,
-      resend: true,
-      deadline: integration.now() + (options.resendBudgetMs ?? 15_000),
-    });
-    logger.info('order resend requested', { orderId, outcome: outcome.kind });
-    sendExportOutcome(res, outcome);
-  }));
+      logger.info('order resend requested', { orderId, outcome: outcome.kind });
+      sendExportOutcome(res, outcome);
+    }),
+  );
 
   // Anything else under /ops (after authentication): a JSON 404 rather than express' HTML page.
   router.use(OPS_PREFIX, (req, res) => {
-    res.status(404).json({ error: 'not_found', message: `no operations route ${req.method} ${req.originalUrl.split('?')[0]}` });
+    res.status(404).json({
+      error: 'not_found',
+      message: `no operations route ${req.method} ${req.originalUrl.split('?')[0]}`,
+    });
   });
   return router;
 

@@ -26,7 +26,11 @@ export function createApp(
 ): ReturnType<typeof createHttpApp> {
   const { logger } = integration;
   const app = createHttpApp({ logger });
-  const handler = inventorySyncHandler({ sync: integration.inventorySync, options });
+  const handler = inventorySyncHandler({
+    sync: integration.inventorySync,
+    options,
+    alerts: integration.alerts,
+  });
   // Connect posts to the endpoint path; a root POST is accepted too for a scheduler set up by hand.
   app.post([INVENTORY_SYNC_PATH, '/'], (req, res, next) => {
     handler(req, res).catch(next);

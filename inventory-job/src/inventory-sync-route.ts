@@ -1,9 +1,11 @@
-import type { InventoryRunOptions, InventorySync } from '@clarus-connector/core';
+import type { AlertSender, InventoryRunOptions, InventorySync } from '@clarus-connector/core';
 import type { Request, Response } from 'express';
 
 export interface InventorySyncRouteDeps {
   sync: Pick<InventorySync, 'run'>;
   options: InventoryRunOptions;
+  /** Exceptions the run opened go out as one alert when it ends (a job's CPU may sleep between requests). */
+  alerts: Pick<AlertSender, 'flush'>;
 }
 
 /**
@@ -18,6 +20,7 @@ export interface InventorySyncRouteDeps {
 export function inventorySyncHandler(deps: InventorySyncRouteDeps) {
   return async (_req: Request, res: Response): Promise<void> => {
     const result = await deps.sync.run(deps.options);
+    await deps.alerts.flush();
     if (result.kind === 'skipped') {
       res.status(200).json({ skipped: result.reason });
       return;

@@ -20,13 +20,13 @@ export const EXCEPTION_KINDS = {
     team: 'ecommerce',
     title: 'Order validation failed',
     action:
-      'Fix every listed problem (order data in commercetools, or the mapping / master data it names), then resend the order from the operations API.',
+      'Fix every listed problem (the order in commercetools, or the mapping or Clarus product it names), then resend the order: POST /ops/orders/{orderId}/resend. Nothing retries the order while this is open.',
   },
   'order-export-failing': {
     team: 'ecommerce',
     title: 'Order export failing',
     action:
-      'The connector keeps retrying. Check Clarus availability and the connector credentials; if it stays open, resend the order once the cause is fixed.',
+      'Retries continue by themselves (Pub/Sub redelivery and the reconciliation job). Check Clarus reachability on GET /ops/health and the Clarus credentials; it resolves itself when the order goes through — if it stays open after the outage, resend the order.',
   },
   'sku-unknown-to-clarus': {
     team: 'operations',
@@ -50,7 +50,7 @@ export const EXCEPTION_KINDS = {
     team: 'operations',
     title: 'SKU held by Clarus but not sold in commercetools',
     action:
-      'Create the variant in commercetools if it should be sold, or retire the product in Clarus if it should not be stocked.',
+      'Create the variant in commercetools if it should be sold (or fix CLARUS_SKU_RULES if the code is translated wrongly), or retire the product in Clarus if it should not be stocked. Resolves itself once a SKU sells the code.',
   },
   'sku-not-held-by-clarus': {
     team: 'operations',
@@ -62,13 +62,13 @@ export const EXCEPTION_KINDS = {
     team: 'operations',
     title: 'Dispatch for an unknown order',
     action:
-      'Clarus dispatched a goods out whose reference matches no commercetools order: check the goods out reference in Clarus and whether it was created outside the connector.',
+      'Clarus dispatched a goods out whose reference matches no commercetools order: check the goods out reference in Clarus and whether it was created outside the connector; resolve it by hand (POST /ops/exceptions/{key}/resolve) once handled.',
   },
   'tracking-write-failed': {
     team: 'ecommerce',
     title: 'Tracking write failed',
     action:
-      'The customer has not received tracking. Check the order in commercetools; the dispatch catch-up retries, and this resolves itself when it succeeds.',
+      'The customer has not received tracking. Fix what commercetools refused (quoted in the message) on the order; the reconciliation job retries every pass and this resolves itself once tracking is on the order.',
   },
   'dispatch-line-unmatched': {
     team: 'operations',
@@ -86,25 +86,25 @@ export const EXCEPTION_KINDS = {
     team: 'operations',
     title: 'Fulfilment stuck',
     action:
-      'The order reached Clarus but has not been dispatched in time: check the goods out in Clarus (stock, allocation, holds).',
+      'The order reached Clarus but has not been dispatched in time; the message names each goods out and its Clarus status. PENDING / ALLOCATED / PART_ALLOCATED / PICK: check stock, allocation and holds in Clarus. CANCELLED or not found: Clarus will not ship it although the order is open — cancel the order in commercetools or have the warehouse reinstate the goods out. Resolves itself once dispatched.',
   },
   'stock-drift': {
     team: 'finance',
     title: 'Stock drift',
     action:
-      'Stock in commercetools differs from what Clarus reports beyond the tolerance: check recent adjustments and inventory run failures, then re-run the inventory job.',
+      'The message lists, per channel, the quantityOnStock in commercetools and the available-to-sell from Clarus. Check that recent inventory runs succeeded (GET /ops/health) and recent stock adjustments in Clarus; a drift that survives a successful inventory run points at CLARUS_SKU_RULES or INVENTORY_CHANNEL_WAREHOUSES. Re-checked by the next daily audit.',
   },
   'master-data-drift': {
     team: 'operations',
     title: 'Master data drift',
     action:
-      'Product data differs between commercetools and Clarus (barcode, or a product missing on one side): align the master data.',
+      'The message says which: a commercetools SKU with no Clarus product (create it in Clarus or fix CLARUS_SKU_RULES), a Clarus product no commercetools variant has (create the variant or retire the product), or a barcode that differs (correct it where it is wrong). Re-checked by the next daily audit.',
   },
   'cancellation-refused': {
     team: 'ecommerce',
     title: 'Cancellation refused by Clarus',
     action:
-      'The order was cancelled in commercetools but Clarus had already dispatched it: contact the customer (return and refund).',
+      'The order was cancelled in commercetools but Clarus had already dispatched it: ask the carrier to stop or intercept the parcel, otherwise arrange the return and refund with the customer.',
   },
   'undecodable-message': {
     team: 'operations',

@@ -78,8 +78,8 @@ export function createHealthCheck(deps: HealthDeps) {
         call(controller.signal),
         new Promise((_, reject) => {
           timer = setTimeout(() => {
-            controller.abort();
             reject(new Error(`no answer within ${timeoutMs} ms`));
+            controller.abort();
           }, timeoutMs);
         }),
       ]);

@@ -190,7 +190,6 @@ export function createOrderExport(deps: OrderExportDeps) {
           .raise({
             kind: EXCEPTION_EXPORT_FAILING,
             entity,
-            team: 'operations',
             message: `Order ${order.orderNumber ?? order.id} has failed to reach Clarus ${failures} times in a row (last: ${reason.slice(0, 200)}). Retries continue automatically.`,
             details: { failures, firstFailureAt: claim.value.firstFailureAt },
           })

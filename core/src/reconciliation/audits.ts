@@ -129,7 +129,12 @@ export function createAudits(deps: AuditDeps) {
   async function raiseIfChanged(
     open: Map<string, ExceptionRecord>,
     counts: AuditCounts,
-    input: { kind: ExceptionKind; entity: ExceptionEntity; message: string; details: Record<string, unknown> },
+    input: {
+      kind: ExceptionKind;
+      entity: ExceptionEntity;
+      message: string;
+      details: Record<string, unknown>;
+    },
   ): Promise<void> {
     if (open.get(input.entity.id)?.message === input.message) return;
     const { isNew } = await exceptions.raise(input);
@@ -271,7 +276,9 @@ export function createAudits(deps: AuditDeps) {
     // "Not sold" clears once a SKU sells the code or Clarus no longer has the product.
     const productCodes = new Set(products.map((p) => p.code));
     const stillNotSold = new Set(
-      [...openNotSold.keys()].filter((code) => notSoldIds.has(code) || !isResolvable(code, productCodes, findings)),
+      [...openNotSold.keys()].filter(
+        (code) => notSoldIds.has(code) || !isResolvable(code, productCodes, findings),
+      ),
     );
     await resolveCleared(KIND_NOT_SOLD, openNotSold, stillNotSold, report);
     logger.info('master-data audit finished', { ...report });
@@ -289,7 +296,9 @@ export function createAudits(deps: AuditDeps) {
     async runIfDue<T>(
       audit: AuditName,
       work: () => Promise<T>,
-    ): Promise<{ status: 'ran'; day: string; report: T } | { status: 'not_due'; day: string; lastRunAt?: string }> {
+    ): Promise<
+      { status: 'ran'; day: string; report: T } | { status: 'not_due'; day: string; lastRunAt?: string }
+    > {
       const day = utcDay(deps.now());
       const guard = await readGuard(audit);
       if (!isAuditDue(guard?.lastRunDay, deps.now())) {
@@ -322,7 +331,11 @@ export type Audits = ReturnType<typeof createAudits>;
  * An open "not sold" exception may be resolved by the audit when its code is no longer a Clarus product, or
  * is one that a commercetools SKU now sells (it is not among the findings).
  */
-function isResolvable(code: string, productCodes: ReadonlySet<string>, findings: readonly MasterDataFinding[]) {
+function isResolvable(
+  code: string,
+  productCodes: ReadonlySet<string>,
+  findings: readonly MasterDataFinding[],
+) {
   if (!productCodes.has(code)) return true;
   return !findings.some((f) => f.kind === 'not-in-commercetools' && f.code === code);
 }
@@ -360,7 +373,9 @@ export function describeFinding(
     case 'not-in-commercetools': {
       const sku = translator.toCommercetools(finding.code);
       const entity: ExceptionEntity = { type: 'sku', id: finding.code, ...(sku ? { sku } : {}) };
-      const skuText = sku ? ` (commercetools SKU ${sku} by CLARUS_SKU_RULES)` : ' (no SKU translates to it under CLARUS_SKU_RULES)';
+      const skuText = sku
+        ? ` (commercetools SKU ${sku} by CLARUS_SKU_RULES)`
+        : ' (no SKU translates to it under CLARUS_SKU_RULES)';
       if (finding.stocked) {
         return {
           kind: KIND_NOT_SOLD,

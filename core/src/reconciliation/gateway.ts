@@ -28,7 +28,10 @@ export interface ReconciliationGateway {
   ): Promise<{ count: number; oldest?: Pick<Order, 'id' | 'orderNumber' | 'createdAt'> }>;
   /** Every product variant with a SKU (staged data: unpublished products are catalogue too). */
   catalogueVariants(
-    options: { barcodeAttribute?: string; mapping: Pick<MappingConfig, 'bundleMode' | 'bundleComponentsAttribute'> },
+    options: {
+      barcodeAttribute?: string;
+      mapping: Pick<MappingConfig, 'bundleMode' | 'bundleComponentsAttribute'>;
+    },
     between?: BetweenPages,
   ): Promise<CatalogueVariant[]>;
 }
@@ -57,8 +60,12 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
   }
 
   const queryOrders = async (where: string[], limit: number) =>
-    (await api.orders().get({ queryArgs: { where, limit, sort: 'id asc', withTotal: false } }).execute()).body
-      .results;
+    (
+      await api
+        .orders()
+        .get({ queryArgs: { where, limit, sort: 'id asc', withTotal: false } })
+        .execute()
+    ).body.results;
 
   const notCancelled = 'orderState != "Cancelled"';
   const synced = (channelId: string) => `syncInfo(channel(id = ${predicateString(channelId)}))`;

@@ -27,6 +27,7 @@ import {
   hasSyncInfo,
   mayHaveDispatches,
   selectForSweep,
+  sinceInstalled,
   stuckGoodsOuts,
   stuckMessage,
   sweepWindow,
@@ -86,6 +87,7 @@ export interface StepReport {
 }
 
 export interface SweepReport extends StepReport {
+  /** Creation times swept (never before the connector was installed: the clarus-wms channel's createdAt). */
   window: SweepWindow;
   /** Orders in the window without syncInfo (not cancelled). */
   candidates: number;
@@ -159,8 +161,7 @@ export interface ReconciliationSummary {
 }
 
 export type ReconciliationResult =
-  | { kind: 'skipped'; reason: 'locked' }
-  | { kind: 'ran'; summary: ReconciliationSummary };
+  { kind: 'skipped'; reason: 'locked' } | { kind: 'ran'; summary: ReconciliationSummary };
 
 class LeaseLostError extends Error {
   constructor() {
@@ -213,10 +214,10 @@ export function createReconciliation(deps: ReconciliationDeps) {
 
     try {
       const channel = await deps.clarusChannel();
-      await step(summary.orderSweep, () => sweep(summary.orderSweep, channel, options, keepAlive, overBudget));
-      await step(summary.dispatchCatchUp, () =>
-        dispatch(summary, channel, options, keepAlive, overBudget),
+      await step(summary.orderSweep, () =>
+        sweep(summary.orderSweep, channel, options, keepAlive, overBudget),
       );
+      await step(summary.dispatchCatchUp, () => dispatch(summary, channel, options, keepAlive, overBudget));
       if (summary.dispatchCatchUp.status === 'failed') {
         summary.stuckFulfilment.status = 'failed';
         summary.stuckFulfilment.error = 'not checked: the dispatch read failed';
@@ -261,7 +262,8 @@ export function createReconciliation(deps: ReconciliationDeps) {
         const { reason, message } = classifyFailure(err);
         report.status = 'failed';
         report.error = message;
-        if (reason === 'internal-error') logger.error('reconciliation step failed unexpectedly', { error: err });
+        if (reason === 'internal-error')
+          logger.error('reconciliation step failed unexpectedly', { error: err });
         else logger.warn('reconciliation step failed', { reason, message });
       }
     }
@@ -277,7 +279,8 @@ export function createReconciliation(deps: ReconciliationDeps) {
       } catch (err) {
         if (err instanceof LeaseLostError) throw err;
         const { reason, message } = classifyFailure(err);
-        if (reason === 'internal-error') logger.error('audit failed unexpectedly', { audit: name, error: err });
+        if (reason === 'internal-error')
+          logger.error('audit failed unexpectedly', { audit: name, error: err });
         else logger.warn('audit failed; it runs again on the next pass', { audit: name, reason, message });
         return { status: 'failed', error: message };
       }
@@ -293,6 +296,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
     keepAlive: () => Promise<void>,
     overBudget: () => boolean,
   ): Promise<void> {
+    report.window = sinceInstalled(report.window, channel.createdAt);
     const orders = await gateway.ordersWithoutExport(report.window, channel.id, keepAlive);
     const openInvalid = new Set(
       (await exceptions.list({ kind: KIND_INVALID, status: 'open' })).map((e) => e.entity.id),
@@ -415,7 +419,12 @@ export function createReconciliation(deps: ReconciliationDeps) {
     const orders = [...inWindow];
     for (const id of outside) {
       const order = outsideOrders.find((o) => o.id === id);
-      if (order && order.orderState !== 'Cancelled' && order.shipmentState !== 'Shipped' && hasSyncInfo(order, channel.id)) {
+      if (
+        order &&
+        order.orderState !== 'Cancelled' &&
+        order.shipmentState !== 'Shipped' &&
+        hasSyncInfo(order, channel.id)
+      ) {
         orders.push(order);
       }
     }
@@ -468,7 +477,10 @@ export function createReconciliation(deps: ReconciliationDeps) {
     const outcomes: GoodsOutDispatchOutcome[] = [];
     for (const goodsOut of goodsOuts) {
       if (!mayHaveDispatches(goodsOut.status?.code)) continue;
-      const views = await deps.dispatchSync.readGoodsOuts({ goodsOutId: goodsOut.id, reference: goodsOut.reference });
+      const views = await deps.dispatchSync.readGoodsOuts({
+        goodsOutId: goodsOut.id,
+        reference: goodsOut.reference,
+      });
       const view = views.find((v) => v.goodsOutId === goodsOut.id);
       if (!view) continue;
       report.goodsOutsRead += 1;
@@ -507,7 +519,11 @@ export function createReconciliation(deps: ReconciliationDeps) {
     }
     // Tracking that failed to write earlier is on the order now: nothing was left to write.
     const tracking = openTracking.get(order.id);
-    if (tracking && outcomes.length > 0 && outcomes.every((o) => o.kind === 'unchanged' || o.kind === 'written')) {
+    if (
+      tracking &&
+      outcomes.length > 0 &&
+      outcomes.every((o) => o.kind === 'unchanged' || o.kind === 'written')
+    ) {
       if (await exceptions.resolve(KIND_TRACKING, tracking.entity)) openTracking.delete(order.id);
     }
   }
@@ -534,7 +550,11 @@ export function createReconciliation(deps: ReconciliationDeps) {
     if (open?.message === message) return;
     const { isNew } = await exceptions.raise({
       kind: KIND_STUCK,
-      entity: { type: 'order', id: order.id, ...(order.orderNumber ? { orderNumber: order.orderNumber } : {}) },
+      entity: {
+        type: 'order',
+        id: order.id,
+        ...(order.orderNumber ? { orderNumber: order.orderNumber } : {}),
+      },
       message,
       details: {
         exportedAt: candidate.exportedAt,

@@ -38,6 +38,15 @@ export function sweepWindow(
 }
 
 /**
+ * The window never reaches back before the connector was installed (the `clarus-wms` channel's createdAt,
+ * made by post-deploy): installing the connector must not push the last days' orders, handled before it
+ * existed, into Clarus.
+ */
+export function sinceInstalled(window: SweepWindow, installedAt: string | undefined): SweepWindow {
+  return installedAt && installedAt > window.from ? { ...window, from: installedAt } : window;
+}
+
+/**
  * How far back the dispatch checks look for exported, not yet shipped orders: the look-back plus the stuck
  * threshold, so that an order exported near the end of the look-back window can still become "stuck"
  * before it leaves the window. (Open fulfilment-stuck exceptions are re-checked whatever their age.)

@@ -25,7 +25,9 @@ export interface StockSnapshotDeps {
   clarus: Pick<ClarusReads, 'stockBalances'>;
   clarusChannel: () => Promise<Channel>;
   skus: SkuTranslator;
-  config: Pick<AppConfig, 'inventory' | 'mapping'> & { clarus: Pick<ClarusConfig, 'accountId' | 'warehouseId'> };
+  config: Pick<AppConfig, 'inventory' | 'mapping'> & {
+    clarus: Pick<ClarusConfig, 'accountId' | 'warehouseId'>;
+  };
   now: () => number;
 }
 

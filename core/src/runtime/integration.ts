@@ -148,7 +148,11 @@ export function createIntegration(options: IntegrationOptions) {
     jobState,
     exceptions,
     jobs: { inventory: INVENTORY_JOB_NAME, reconciliation: RECONCILIATION_JOB_NAME },
-    waitingOrders: async (since) => reconciliationGateway.waitingForExport(since, (await clarusChannel()).id),
+    waitingOrders: async (since) => {
+      const channel = await clarusChannel();
+      const from = channel.createdAt > since ? channel.createdAt : since;
+      return reconciliationGateway.waitingForExport(from, channel.id);
+    },
     lookbackHours: config.reconciliation.lookbackHours,
     probes: {
       clarus: (signal) => clarus.listWarehouses({ signal }),

@@ -2,13 +2,15 @@ import type { Express } from 'express';
 import { ConfigError, loadConfig, secretValues, type AppConfig, type Env } from '../config';
 import { createLogger } from '../logging';
 import { closeOnSignals, listen } from './http';
-import { createIntegration, type Integration } from './integration';
+import { createIntegration, type Integration, type IntegrationOptions } from './integration';
 
 export interface AppEntry {
   serviceName: string;
   /** Keys optional in the shared schema that this app cannot run without. */
   requiredConfigKeys: (keyof Env)[];
   createApp(integration: Integration): Express;
+  /** Integration options of this app, e.g. the reconciliation job sends its alerts once per pass. */
+  integration?: Pick<IntegrationOptions, 'alertWindowMs'>;
 }
 
 /**
@@ -32,9 +34,13 @@ export async function runApp(entry: AppEntry, env: NodeJS.ProcessEnv = process.e
     level: config.logLevel,
     secrets: secretValues(config),
   });
-  const server = await listen(entry.createApp(createIntegration({ config, logger })), config.port);
+  const integration = createIntegration({ config, logger, ...entry.integration });
+  const server = await listen(entry.createApp(integration), config.port);
   logger.info('listening', { port: config.port });
-  closeOnSignals(server, logger);
+  // Alerts still waiting for their batch window go out before the instance stops.
+  closeOnSignals(server, logger, async () => {
+    await integration.alerts.flush();
+  });
 }
 
 /** `runApp` for an app's `src/index.ts`; a failure to start is logged and exits non-zero. */
