@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -43,7 +43,7 @@ describe('README and docs', () => {
       const text = read(file);
       for (const [, target] of text.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)) {
         const resolved = path.join(path.dirname(path.join(root, file)), target!);
-        expect({ file, target, exists: require('node:fs').existsSync(resolved) }).toEqual({
+        expect({ file, target, exists: existsSync(resolved) }).toEqual({
           file,
           target,
           exists: true,
