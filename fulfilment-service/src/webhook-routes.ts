@@ -59,12 +59,10 @@ function failed(deps: Pick<WebhookRoutesDeps, 'logger'>, res: Response, webhook:
 async function dispatchHandler(deps: WebhookRoutesDeps, req: Request, res: Response): Promise<void> {
   const trigger = dispatchTriggerFrom(req.body);
   if (!trigger.ok) {
-    res
-      .status(400)
-      .json({
-        error: 'invalid_webhook',
-        message: `the body names no goods out: expected ${trigger.missing}`,
-      });
+    res.status(400).json({
+      error: 'invalid_webhook',
+      message: `the body names no goods out: expected ${trigger.missing}`,
+    });
     return;
   }
   const { goodsOutId, reference } = trigger.value;
