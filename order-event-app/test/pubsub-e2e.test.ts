@@ -40,7 +40,12 @@ beforeAll(async () => {
   ]);
   const integration = world.integration({ CLARUS_MAX_REQUESTS_PER_SECOND: '50' });
   server = await listen(createApp(integration), 0, '127.0.0.1');
-  pubsub = new PubSub({ projectId: 'clarus-e2e', apiEndpoint: emulator.host, emulatorMode: true });
+  // A project of its own: the emulator may be shared with other runs (CI runs the suite on two Node versions).
+  pubsub = new PubSub({
+    projectId: `clarus-e2e-${process.pid}-${Date.now()}`,
+    apiEndpoint: emulator.host,
+    emulatorMode: true,
+  });
 }, 90_000);
 
 afterAll(async () => {

@@ -97,10 +97,12 @@ export async function runSandboxDay(
 
     // Post-deploy: the export channel and the Subscription (pointing at the sandbox's Pub/Sub topic).
     await ensureClarusChannel(api);
-    await ensureOrderSubscription(api, { projectId: 'sandbox', topic: 'commercetools-orders' });
+    // A Pub/Sub project of its own: a shared emulator (PUBSUB_EMULATOR_HOST) may have served earlier runs.
+    const gcpProject = `sandbox-${process.pid}-${Date.now()}`;
+    await ensureOrderSubscription(api, { projectId: gcpProject, topic: 'commercetools-orders' });
     const delivery = await startMessageDelivery({
       pushEndpoint: stack.urls.orderEvents,
-      projectId: 'sandbox',
+      projectId: gcpProject,
       topic: 'commercetools-orders',
       usePubSub: options.usePubSub ?? true,
     });
