@@ -28,10 +28,21 @@ interface DeployedApp {
   configuration?: { standardConfiguration?: ConfigEntry[]; securedConfiguration?: ConfigEntry[] };
 }
 
-const spec = parse(readFileSync(connectYamlPath, 'utf8')) as { deployAs: DeployedApp[] };
+const spec = parse(readFileSync(connectYamlPath, 'utf8')) as {
+  inheritAs?: { configuration?: DeployedApp['configuration'] };
+  deployAs: DeployedApp[];
+};
 const apps = spec.deployAs;
-const standard = (app: DeployedApp) => app.configuration?.standardConfiguration ?? [];
-const secured = (app: DeployedApp) => app.configuration?.securedConfiguration ?? [];
+// Every app inherits the shared configuration (declared once, entered once in Merchant Center).
+const shared = spec.inheritAs?.configuration;
+const standard = (app: DeployedApp) => [
+  ...(shared?.standardConfiguration ?? []),
+  ...(app.configuration?.standardConfiguration ?? []),
+];
+const secured = (app: DeployedApp) => [
+  ...(shared?.securedConfiguration ?? []),
+  ...(app.configuration?.securedConfiguration ?? []),
+];
 const entries = (app: DeployedApp) => [...standard(app), ...secured(app)];
 
 const appRequired: Record<string, (keyof Env)[]> = {
@@ -162,16 +173,22 @@ describe('connect.yaml', () => {
     }
   });
 
-  it('marks as required exactly the keys the schema or the app requires, and declares them on that app', () => {
+  it('marks as required exactly the keys the schema or one of the apps requires, and shares them with every app', () => {
+    const mustHave = [
+      ...new Set([...declarableKeys.filter(schemaRequires), ...Object.values(appRequired).flat()]),
+    ].sort();
     for (const app of apps) {
-      const required = appRequired[app.name] ?? [];
-      const mustHave = [...declarableKeys.filter(schemaRequires), ...required].sort();
       const declaredRequired = entries(app)
         .filter((e) => e.required)
         .map((e) => e.key)
         .sort();
       expect({ app: app.name, required: declaredRequired }).toEqual({ app: app.name, required: mustHave });
     }
+  });
+
+  it('declares the configuration once, shared by all four apps, so they cannot disagree on SKU rules or mappings', () => {
+    expect(shared?.standardConfiguration?.length).toBeGreaterThan(0);
+    expect(apps.filter((app) => app.configuration !== undefined).map((app) => app.name)).toEqual([]);
   });
 
   it('states the same defaults as the schema, so Merchant Center shows what the app would use anyway', () => {

@@ -15,9 +15,9 @@ interface App {
 
 /** Every key connect.yaml declares is documented, and the reference documents no key that does not exist. */
 describe('docs/configuration.md', () => {
-  const spec = parse(read('connect.yaml')) as { deployAs: App[] };
+  const spec = parse(read('connect.yaml')) as { inheritAs?: Pick<App, 'configuration'>; deployAs: App[] };
   const declared = new Set(
-    spec.deployAs.flatMap((app) =>
+    [spec.inheritAs ?? {}, ...spec.deployAs].flatMap((app) =>
       [
         ...(app.configuration?.standardConfiguration ?? []),
         ...(app.configuration?.securedConfiguration ?? []),
