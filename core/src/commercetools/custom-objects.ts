@@ -1,6 +1,7 @@
 import type { ByProjectKeyRequestBuilder, CustomObject } from '@commercetools/platform-sdk';
 import { isConcurrentModification, isNotFound } from './errors';
 import { assertCustomObjectKey } from './keys';
+import { forEachPage } from './query';
 
 /** A Custom Object as stored, with its value typed by the caller (who validates it). */
 export interface StoredObject<T> {
@@ -94,7 +95,7 @@ export interface CustomObjects {
   remove(container: string, key: string, version?: number): Promise<RemoveResult>;
   /** One page, ordered by id. */
   query<T>(container: string, options?: QueryOptions): Promise<QueryPage<T>>;
-  /** Every matching object, paged by id cursor (no 10,000 offset limit). */
+  /** Every matching object (see `forEachPage`: offset pages, then an id cursor past 10,000). */
   queryAll<T>(
     container: string,
     options?: { where?: string | string[]; pageSize?: number },
@@ -123,8 +124,6 @@ const toStored = <T>(o: CustomObject): StoredObject<T> => ({
   lastModifiedAt: o.lastModifiedAt,
 });
 
-const escapeString = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-
 /**
  * Custom Objects gateway.
  *
@@ -132,7 +131,8 @@ const escapeString = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"'
  * `version` is "if an object with this container/key exists, the version must match" (otherwise 409
  * ConcurrentModification). Objects start at version 1, so `version: 0` can never match an existing object:
  * the write either creates the object (returned at version 1) or fails with 409, atomically on the server.
- * No read-then-write race is involved. Two extra guards cover backends that do not honour that rule (the
+ * No read-then-write race is involved: the read that comes first only saves the write when the object is
+ * already there. Two extra guards cover backends that do not honour that rule (the
  * commercetools-mock upserts on `version: 0`): a successful create-only write must come back at version 1
  * — anything else means an existing object was overwritten, and we throw `CreateOnlyNotHonouredError`
  * instead of reporting a claim we do not hold. (The sandbox's emulator harness corrects the mock, and a test
@@ -165,6 +165,14 @@ export function createCustomObjects(api: ByProjectKeyRequestBuilder): CustomObje
     check(container, key);
     // An object can disappear between our 409 and our read (a release, a delete): then try again.
     for (let attempt = 1; attempt <= 3; attempt += 1) {
+      // Look first: an existing object is answered without a write, so a backend that upserts on
+      // `version: 0` (the commercetools-mock) cannot overwrite it in the common, sequential case.
+      const seen = await get<typeof value>(container, key);
+      if (seen) {
+        return options?.isOurs?.(seen.value)
+          ? { created: true, object: seen }
+          : { created: false, existing: seen };
+      }
       try {
         const object = await post(container, key, value, 0);
         if (object.version !== 1) throw new CreateOnlyNotHonouredError(container, key, object.version);
@@ -254,19 +262,17 @@ export function createCustomObjects(api: ByProjectKeyRequestBuilder): CustomObje
     container: string,
     options: { where?: string | string[]; pageSize?: number } = {},
   ) => {
-    const pageSize = options.pageSize ?? 500;
     const base =
       options.where === undefined ? [] : Array.isArray(options.where) ? options.where : [options.where];
     const all: StoredObject<T>[] = [];
-    let lastId: string | undefined;
-    for (;;) {
-      const where = lastId === undefined ? base : [...base, `id > "${escapeString(lastId)}"`];
-      const page = await query<T>(container, { where, limit: pageSize });
-      all.push(...page.results);
-      const last = page.results[page.results.length - 1];
-      if (page.results.length < pageSize || !last) return all;
-      lastId = last.id;
-    }
+    await forEachPage(
+      async ({ where, limit, offset }) => (await query<T>(container, { where, limit, offset })).results,
+      { where: base, pageSize: options.pageSize },
+      (page) => {
+        all.push(...page);
+      },
+    );
+    return all;
   };
 
   const modify: CustomObjects['modify'] = async <T>(

@@ -32,3 +32,4 @@ export {
   CUSTOM_OBJECT_KEY_PATTERN,
   CUSTOM_OBJECT_KEY_MAX_LENGTH,
 } from './keys';
+export { predicateString, forEachPage, MAX_QUERY_OFFSET, type PageRequest } from './query';

@@ -11,6 +11,7 @@ import {
   ConcurrentModificationExhaustedError,
   isNotFound,
   isTransientCommercetoolsError,
+  predicateString,
   updateWithRecompute,
 } from '../commercetools';
 import type { FulfilmentConfig, MappingConfig } from '../config';
@@ -536,11 +537,6 @@ function isTransient(err: unknown): boolean {
 function isRejection(err: unknown): boolean {
   const { statusCode } = commercetoolsErrorInfo(err);
   return statusCode === 400 || statusCode === 404;
-}
-
-/** A string literal for a commercetools query predicate. */
-function predicateString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 function describe(err: unknown): string {

@@ -6,7 +6,7 @@ import type {
   Order,
 } from '@commercetools/platform-sdk';
 import type { SupplyChannel } from './ats';
-import { predicateString } from './plan';
+import { forEachPage, predicateString } from '../commercetools';
 
 /** Largest page commercetools returns. */
 const PAGE_LIMIT = 500;
@@ -45,27 +45,19 @@ export interface InventoryGateway {
 const inList = (values: readonly string[]) => values.map(predicateString).join(',');
 
 export function createInventoryGateway(api: ByProjectKeyRequestBuilder): InventoryGateway {
-  /**
-   * Pages a query by id: `sort=id asc` and `id > "<last id>"`. Unlike offset paging (which the API caps at
-   * offset 10,000) this reaches every result of a large catalogue; each page is one indexed range read.
-   */
+  /** Every result of a query, page by page (see `forEachPage`), pausing between pages for the job lease. */
   async function byIdCursor<T extends { id: string }>(
-    fetchPage: (where: string[], limit: number) => Promise<T[]>,
+    fetchPage: (where: string[], limit: number, offset: number) => Promise<T[]>,
     base: string[],
     limit: number,
     onPage: (page: T[]) => void,
     between?: BetweenPages,
   ): Promise<void> {
-    let lastId: string | undefined;
-    for (;;) {
-      const where = lastId === undefined ? base : [...base, `id > ${predicateString(lastId)}`];
-      const page = await fetchPage(where, limit);
-      onPage(page);
-      const last = page[page.length - 1];
-      if (page.length < limit || !last) return;
-      lastId = last.id;
-      await between?.();
-    }
+    await forEachPage(
+      ({ where, limit: size, offset }) => fetchPage(where, size, offset),
+      { where: base, pageSize: limit, between },
+      onPage,
+    );
   }
 
   const queryEntries = async (where: string[], limit: number, offset = 0) =>
@@ -81,11 +73,11 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
       const where = keys.length ? `key in (${inList(keys)})` : 'roles contains any ("InventorySupply")';
       const all: Channel[] = [];
       await byIdCursor(
-        async (w, limit) =>
+        async (w, limit, offset) =>
           (
             await api
               .channels()
-              .get({ queryArgs: { where: w, limit, sort: 'id asc', withTotal: false } })
+              .get({ queryArgs: { where: w, limit, offset, sort: 'id asc', withTotal: false } })
               .execute()
           ).body.results,
         [where],
@@ -116,7 +108,7 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
       const skus = new Set<string>();
       if (channelIds.length === 0) return skus;
       await byIdCursor(
-        (where, limit) => queryEntries(where, limit),
+        (where, limit, offset) => queryEntries(where, limit, offset),
         [`supplyChannel(id in (${inList(channelIds)}))`],
         PAGE_LIMIT,
         (page) => {
@@ -135,11 +127,13 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
         const chunk = inList(list.slice(i, i + VARIANT_CHUNK));
         const where = `masterVariant(sku in (${chunk})) or variants(sku in (${chunk}))`;
         await byIdCursor(
-          async (w, limit) =>
+          async (w, limit, offset) =>
             (
               await api
                 .productProjections()
-                .get({ queryArgs: { staged: true, where: w, limit, sort: 'id asc', withTotal: false } })
+                .get({
+                  queryArgs: { staged: true, where: w, limit, offset, sort: 'id asc', withTotal: false },
+                })
                 .execute()
             ).body.results,
           [where],
@@ -165,11 +159,11 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
       if (options.skus?.length) base.push(`lineItems(variant(sku in (${inList(options.skus)})))`);
       const orders: Order[] = [];
       await byIdCursor(
-        async (where, limit) =>
+        async (where, limit, offset) =>
           (
             await api
               .orders()
-              .get({ queryArgs: { where, limit, sort: 'id asc', withTotal: false } })
+              .get({ queryArgs: { where, limit, offset, sort: 'id asc', withTotal: false } })
               .execute()
           ).body.results,
         [base.join(' and ')],

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InventoryEntry, Order } from '@commercetools/platform-sdk';
+import { predicateString } from '../commercetools';
 import type { ClarusStockBalance } from '../clarus';
 import type { InventoryConfig, MappingConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
@@ -124,11 +125,6 @@ export function inFlightQuantities(
 // ---------------------------------------------------------------------------------------------------
 // Batches
 // ---------------------------------------------------------------------------------------------------
-
-/** A string literal for a commercetools query predicate. */
-export function predicateString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
 
 export interface BatchLimits {
   /** Entries one query may return (commercetools' page limit is 500). */

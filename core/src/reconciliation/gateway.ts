@@ -1,6 +1,7 @@
 import type { ByProjectKeyRequestBuilder, Order, ProductVariant } from '@commercetools/platform-sdk';
 import type { MappingConfig } from '../config';
-import { predicateString, type BetweenPages } from '../inventory';
+import { forEachPage, predicateString } from '../commercetools';
+import type { BetweenPages } from '../inventory';
 import type { CatalogueVariant } from './plan';
 
 /** Orders per page: orders are large documents. */
@@ -37,33 +38,29 @@ export interface ReconciliationGateway {
 }
 
 export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): ReconciliationGateway {
-  /**
-   * Pages a query by id (`sort=id asc`, `id > "<last>"`): no 10,000 offset limit, one range read per page.
-   * The cursor is the largest id of the page, so a backend that returns a page unsorted still moves on.
-   */
+  /** Every result of a query (see `forEachPage`), with a pause point between pages for the job lease. */
   async function byId<T extends { id: string }>(
-    fetchPage: (where: string[], limit: number) => Promise<T[]>,
+    fetchPage: (where: string[], limit: number, offset: number) => Promise<T[]>,
     base: string,
     limit: number,
     between?: BetweenPages,
   ): Promise<T[]> {
     const out: T[] = [];
-    let lastId: string | undefined;
-    for (;;) {
-      const where = lastId === undefined ? [base] : [base, `id > ${predicateString(lastId)}`];
-      const page = await fetchPage(where, limit);
-      out.push(...page);
-      if (page.length < limit) return out;
-      lastId = page.reduce((max, r) => (r.id > max ? r.id : max), page[0]!.id);
-      await between?.();
-    }
+    await forEachPage(
+      ({ where, limit: pageSize, offset }) => fetchPage(where, pageSize, offset),
+      { where: [base], pageSize: limit, between },
+      (page) => {
+        out.push(...page);
+      },
+    );
+    return out;
   }
 
-  const queryOrders = async (where: string[], limit: number) =>
+  const queryOrders = async (where: string[], limit: number, offset = 0) =>
     (
       await api
         .orders()
-        .get({ queryArgs: { where, limit, sort: 'id asc', withTotal: false } })
+        .get({ queryArgs: { where, limit, offset, sort: 'id asc', withTotal: false } })
         .execute()
     ).body.results;
 
@@ -131,11 +128,11 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
 
     async catalogueVariants(options, between) {
       const products = await byId(
-        async (where, limit) =>
+        async (where, limit, offset) =>
           (
             await api
               .productProjections()
-              .get({ queryArgs: { staged: true, where, limit, sort: 'id asc', withTotal: false } })
+              .get({ queryArgs: { staged: true, where, limit, offset, sort: 'id asc', withTotal: false } })
               .execute()
           ).body.results,
         'id is defined',
