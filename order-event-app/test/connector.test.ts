@@ -57,7 +57,10 @@ describe('post-deploy and pre-undeploy', () => {
 
   it('points the order Subscription at the Pub/Sub topic, idempotently, and follows a new topic', async () => {
     await ensureOrderSubscription(api, { projectId: 'gcp-1', topic: 'topic-a' });
+    await ct.resetRequests();
     await ensureOrderSubscription(api, { projectId: 'gcp-1', topic: 'topic-a' });
+    // A redeploy to the same topic writes nothing.
+    expect((await ct.requests()).filter((r) => r.method === 'POST' && r.url.includes('/subscriptions'))).toEqual([]);
     let [subscription, ...others] = await subscriptions();
     expect(others).toHaveLength(0);
     expect(subscription!.destination).toMatchObject({

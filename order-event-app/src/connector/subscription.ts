@@ -25,10 +25,16 @@ export async function ensureOrderSubscription(
         .execute()
     ).body;
   }
+  // A redeploy to the same topic changes nothing: no write at all.
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const current = existing.destination as { type?: string; projectId?: string; topic?: string };
   const actions: SubscriptionUpdateAction[] = [
-    { action: 'changeDestination', destination },
-    { action: 'setMessages', messages },
+    ...(same({ type: current.type, projectId: current.projectId, topic: current.topic }, destination)
+      ? []
+      : [{ action: 'changeDestination' as const, destination }]),
+    ...(same(existing.messages, messages) ? [] : [{ action: 'setMessages' as const, messages }]),
   ];
+  if (actions.length === 0) return existing;
   return (
     await api
       .subscriptions()
