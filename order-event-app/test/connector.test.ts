@@ -60,7 +60,9 @@ describe('post-deploy and pre-undeploy', () => {
     await ct.resetRequests();
     await ensureOrderSubscription(api, { projectId: 'gcp-1', topic: 'topic-a' });
     // A redeploy to the same topic writes nothing.
-    expect((await ct.requests()).filter((r) => r.method === 'POST' && r.url.includes('/subscriptions'))).toEqual([]);
+    expect(
+      (await ct.requests()).filter((r) => r.method === 'POST' && r.url.includes('/subscriptions')),
+    ).toEqual([]);
     let [subscription, ...others] = await subscriptions();
     expect(others).toHaveLength(0);
     expect(subscription!.destination).toMatchObject({
