@@ -18,6 +18,8 @@ import type { Logger } from '../logging';
 import { createSkuIndex, type SkuTranslator } from '../mapping';
 import {
   exceptionKey,
+  holdLease,
+  LeaseLostError,
   type ExceptionEntity,
   type ExceptionKind,
   type ExceptionStore,
@@ -184,13 +186,6 @@ export class InventoryConfigurationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'InventoryConfigurationError';
-  }
-}
-
-class LeaseLostError extends Error {
-  constructor() {
-    super('the job lease was taken over by another run; stopped without writing further');
-    this.name = 'LeaseLostError';
   }
 }
 
@@ -536,14 +531,9 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
     }
     logger.info('inventory sync started', { runId });
 
-    const state = { lease, renewedAt: startedAt, lastDone: undefined as string | undefined };
-    const keepAlive = async () => {
-      if (now() - state.renewedAt < leaseMs / 2) return;
-      const renewed = await deps.jobLock.renew(state.lease);
-      if (!renewed) throw new LeaseLostError();
-      state.lease = renewed;
-      state.renewedAt = now();
-    };
+    const held = holdLease(deps.jobLock, lease, { leaseMs, now, logger });
+    const state = { lastDone: undefined as string | undefined };
+    const keepAlive = held.keepAlive;
     let checkpoint: InventoryCheckpoint | undefined;
     try {
       checkpoint = await readCheckpoint();
@@ -564,7 +554,7 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
       await swallow('save the inventory run summary', () =>
         deps.jobState.saveLastRun(INVENTORY_JOB_NAME, summary),
       );
-      await swallow('release the inventory job lock', () => deps.jobLock.release(state.lease));
+      await held.release();
     }
     return { kind: 'ran', summary };
   }

@@ -5,3 +5,4 @@ export * from './job-state';
 export * from './alerts';
 export * from './exceptions-csv';
 export * from './health';
+export * from './job-lease';

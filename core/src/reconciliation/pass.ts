@@ -15,6 +15,7 @@ import type {
   JobState,
   Lease,
 } from '../operations';
+import { holdLease, LeaseLostError } from '../operations';
 import type { ExportOutcome, OrderExport } from '../orders';
 import type { Audits, MasterDataAuditReport, StockAuditReport } from './audits';
 import { MASTER_DATA_AUDIT, STOCK_AUDIT } from './audits';
@@ -163,13 +164,6 @@ export interface ReconciliationSummary {
 export type ReconciliationResult =
   { kind: 'skipped'; reason: 'locked' } | { kind: 'ran'; summary: ReconciliationSummary };
 
-class LeaseLostError extends Error {
-  constructor() {
-    super('the job lease was taken over by another run; the pass stopped');
-    this.name = 'LeaseLostError';
-  }
-}
-
 export function createReconciliation(deps: ReconciliationDeps) {
   const { logger, exceptions, gateway } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_RECONCILIATION_LEASE_MS;
@@ -199,17 +193,8 @@ export function createReconciliation(deps: ReconciliationDeps) {
     }
     logger.info('reconciliation started', { runId });
 
-    const state = { lease, renewedAt: deps.now(), lost: false };
-    const keepAlive = async () => {
-      if (deps.now() - state.renewedAt < leaseMs / 2) return;
-      const renewed = await deps.jobLock.renew(state.lease);
-      if (!renewed) {
-        state.lost = true;
-        throw new LeaseLostError();
-      }
-      state.lease = renewed;
-      state.renewedAt = deps.now();
-    };
+    const held = holdLease(deps.jobLock, lease, { leaseMs, now: deps.now, logger });
+    const keepAlive = held.keepAlive;
     const overBudget = () => deps.now() >= deadline;
 
     try {
@@ -247,10 +232,8 @@ export function createReconciliation(deps: ReconciliationDeps) {
       ].some((s) => s.status === 'failed');
       summary.outcome = failed ? 'partial' : 'completed';
     }
-    await finish(summary, startedAt, !state.lost);
-    if (!state.lost) {
-      await swallow('release the reconciliation job lock', () => deps.jobLock.release(state.lease));
-    }
+    await finish(summary, startedAt, !held.lost);
+    await held.release();
     return { kind: 'ran', summary };
 
     /** Runs a step; a failure is recorded on it (a lost lease ends the pass). */
