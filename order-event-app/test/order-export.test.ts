@@ -264,6 +264,34 @@ describe('order-event-app: commercetools order → Clarus goods out', () => {
     expect(goodsOutsFor(reference)).toHaveLength(1);
   });
 
+  it('makes a recurring transient failure visible as "export failing", retrying on, and resolves it once exported', async () => {
+    const order = await importOrder(world.api, {
+      orderNumber: 'FLAKY-1',
+      lines: [{ sku: 'MUG-BLUE-01', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
+    // Clarus refuses the create (429: it did not happen, so the claim is released at once).
+    world.clarus.injectFault({
+      kind: 'rate_limit',
+      retryAfterSeconds: 1,
+      count: 3,
+      match: { method: 'POST', path: '/api/goods_outs' },
+    });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      expect((await deliver(orderMessage('OrderCreated', order))).status).toBe(503);
+      const open = await openExceptions('order-export-failing', order.id);
+      expect(open).toHaveLength(attempt < 3 ? 0 : 1);
+    }
+    const [failing] = await openExceptions('order-export-failing', order.id);
+    expect(failing).toMatchObject({ team: 'ecommerce', entity: { orderNumber: 'FLAKY-1' } });
+    expect(failing!.message).toMatch(/3 times/);
+
+    const res = await deliver(orderMessage('OrderCreated', order));
+    expect(res.body.outcome).toBe('exported');
+    expect(goodsOutsFor('FLAKY-1')).toHaveLength(1);
+    expect(await openExceptions('order-export-failing', order.id)).toHaveLength(0);
+  });
+
   it('raises one exception listing every problem, acknowledges, and sends nothing', async () => {
     const order = await importOrder(world.api, {
       orderNumber: 'INVALID-1',
