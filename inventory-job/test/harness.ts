@@ -89,7 +89,8 @@ export const sku = (i: number) => `SKU-${String(i).padStart(4, '0')}`;
 /**
  * The catalogue most tests share. 300 Clarus products on one pool; commercetools sells SKU 0–249 on web and
  * store (market entries missing), 250–269 only as product variants (no entries yet), 270–299 not at all;
- * GHOST-1/2 have entries but no Clarus product. Orders: some in flight, one exported, one cancelled, one
+ * GHOST-1/2 have entries but no Clarus product; BUNDLE-1 (2 × SKU-0004 + SKU-0005) is a variant Clarus does
+ * not hold, its stock derived from its components. Orders: some in flight, one exported, one cancelled, one
  * bundle. Safety stock: default 1, market 5, SKU-0007 0, SKU-0001 2.
  */
 export const SCENARIO_ENV = {
@@ -111,6 +112,8 @@ export interface Scenario {
   synced: string[];
   notSold: string[];
   ghosts: string[];
+  /** Bundle SKU → components (BUNDLE_MODE=expand): every channel gets an entry with the derived ATS. */
+  bundles: Map<string, { sku: string; quantity: number }[]>;
 }
 
 export const availableFor = (i: number) => (i * 37) % 61;
@@ -187,6 +190,15 @@ export async function seedScenario(world: TestWorld, skuCount = 300): Promise<Sc
     synced: [...sellsWithEntries, ...variantsOnly],
     notSold: all.slice(270),
     ghosts,
+    bundles: new Map([
+      [
+        'BUNDLE-1',
+        [
+          { sku: sku(4), quantity: 2 },
+          { sku: sku(5), quantity: 1 },
+        ],
+      ],
+    ]),
   };
 }
 
@@ -200,6 +212,14 @@ export function expectedAts(scenario: Scenario, skuValue: string, channelKey: st
   return Math.max(0, ats);
 }
 
+/** A bundle's ATS as the issue states it: the fewest whole bundles its components' ATS allow. */
+export function expectedBundleAts(scenario: Scenario, bundleSku: string, channelKey: string): number {
+  const components = scenario.bundles.get(bundleSku) ?? [];
+  return Math.min(
+    ...components.map((c) => Math.floor(expectedAts(scenario, c.sku, channelKey) / c.quantity)),
+  );
+}
+
 /** Every entry on the channels equals its ATS, exactly one per SKU and channel; nothing for the rest. */
 export async function expectConverged(api: ByProjectKeyRequestBuilder, scenario: Scenario): Promise<void> {
   const state = await inventoryByChannelKey(api, scenario.channels);
@@ -210,6 +230,14 @@ export async function expectConverged(api: ByProjectKeyRequestBuilder, scenario:
       const got = state.get(s)?.[key];
       if (JSON.stringify(got) !== JSON.stringify(want))
         mismatches.push(`${s}@${key}: ${JSON.stringify(got)} ≠ ${want[0]}`);
+    }
+  }
+  for (const b of scenario.bundles.keys()) {
+    for (const key of CHANNEL_KEYS) {
+      const want = [expectedBundleAts(scenario, b, key)];
+      const got = state.get(b)?.[key];
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        mismatches.push(`${b}@${key}: ${JSON.stringify(got)} ≠ ${want[0]}`);
     }
   }
   for (const g of scenario.ghosts) {

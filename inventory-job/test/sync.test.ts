@@ -40,8 +40,9 @@ describe('POST /inventory-sync against the emulators', () => {
       outcome: 'finished',
       channels: CHANNEL_KEYS,
       skusRead: 300,
-      // 0–249 lack market; 250–269 have no entries at all.
-      created: 250 + 20 * 3,
+      // 0–249 lack market; 250–269 and the bundle have no entries at all.
+      created: 250 + 20 * 3 + 3,
+      bundles: 1,
       failed: 0,
       inFlightOrders: 2,
       // 30 not sold + 2 not held.
@@ -59,7 +60,7 @@ describe('POST /inventory-sync against the emulators', () => {
     expect(await openExceptionIds(job.integration, 'sku-not-sold-in-commercetools')).toEqual(
       scenario.notSold,
     );
-    expect(await lastRun(job.integration)).toMatchObject({ outcome: 'finished', created: 310 });
+    expect(await lastRun(job.integration)).toMatchObject({ outcome: 'finished', created: 313 });
   });
 
   it('makes zero inventory writes when Clarus did not change, and exactly 7 × channels after 7 SKUs change', async () => {
@@ -73,7 +74,7 @@ describe('POST /inventory-sync against the emulators', () => {
       failed: 0,
       exceptionsRaised: 0,
     });
-    expect(again.body.unchanged).toBe(310 + 502);
+    expect(again.body.unchanged).toBe(313 + 502);
     expect(await inventoryWrites(world)).toEqual([]);
 
     const changed = [3, 10, 42, 99, 150, 200, 249].map(sku);

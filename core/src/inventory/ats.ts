@@ -1,4 +1,5 @@
 import type { InventoryConfig } from '../config';
+import type { BundleComponent } from '../orders';
 
 /** A supply channel the connector writes stock to. */
 export interface SupplyChannel {
@@ -77,6 +78,61 @@ export function computeAtsTargets(
           safetyStockFor(sku, channel.key, config),
         ),
       });
+    }
+  }
+  return targets;
+}
+
+/**
+ * Available-to-sell of a bundle on one channel (BUNDLE_MODE=expand: Clarus holds the components, not the
+ * bundle): min over its components of floor(ATS(component) / units of it per bundle). `componentAts` is the
+ * components' ATS on that channel; a component missing from it (unknown to Clarus) makes the bundle 0, and so
+ * does a bundle without components or with a component quantity that is not a positive number.
+ */
+export function bundleAvailableToSell(
+  components: readonly BundleComponent[],
+  componentAts: ReadonlyMap<string, number>,
+): number {
+  if (components.length === 0) return 0;
+  let bundles = Infinity;
+  for (const component of components) {
+    const ats = componentAts.get(component.sku);
+    if (ats === undefined || !Number.isFinite(ats) || !(component.quantity > 0)) return 0;
+    bundles = Math.min(bundles, Math.floor(ats / component.quantity));
+  }
+  return Number.isFinite(bundles) && bundles > 0 ? bundles : 0;
+}
+
+/** A bundle variant sold in commercetools: its components, or null when its attribute cannot be read. */
+export interface BundleDefinition {
+  sku: string;
+  components: readonly BundleComponent[] | null;
+}
+
+/**
+ * ATS of every bundle on every channel, from its components' ATS on that channel (`computeAtsTargets`, so the
+ * same stock, in-flight and safety-stock rules). An unreadable bundle gets 0 so it cannot be oversold.
+ */
+export function computeBundleTargets(
+  bundles: readonly BundleDefinition[],
+  channels: readonly SupplyChannel[],
+  stock: ReadonlyMap<string, WarehouseQuantities>,
+  inFlight: ReadonlyMap<string, number>,
+  config: Pick<InventoryConfig, 'safetyStock' | 'safetyStockOverrides' | 'channelWarehouses'>,
+): AtsTarget[] {
+  const componentSkus = new Set(bundles.flatMap((b) => (b.components ?? []).map((c) => c.sku)));
+  const held = [...componentSkus].filter((sku) => stock.has(sku));
+  const byChannel = new Map<string, Map<string, number>>(channels.map((c) => [c.id, new Map()]));
+  for (const t of computeAtsTargets(held, channels, stock, inFlight, config)) {
+    byChannel.get(t.channel.id)?.set(t.sku, t.quantity);
+  }
+  const targets: AtsTarget[] = [];
+  for (const bundle of bundles) {
+    for (const channel of channels) {
+      const quantity = bundle.components
+        ? bundleAvailableToSell(bundle.components, byChannel.get(channel.id) ?? new Map())
+        : 0;
+      targets.push({ sku: bundle.sku, channel, quantity });
     }
   }
   return targets;

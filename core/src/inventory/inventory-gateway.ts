@@ -4,6 +4,8 @@ import type {
   InventoryEntry,
   InventoryEntryDraft,
   Order,
+  ProductProjection,
+  ProductVariant,
 } from '@commercetools/platform-sdk';
 import type { SupplyChannel } from './ats';
 import { forEachPage, predicateString } from '../commercetools';
@@ -30,6 +32,11 @@ export interface InventoryGateway {
   skusOnChannels(channelIds: readonly string[], between?: BetweenPages): Promise<Set<string>>;
   /** Which of these SKUs belong to a product variant (staged, so unpublished new variants count). */
   skusWithVariants(skus: readonly string[]): Promise<Set<string>>;
+  /**
+   * Every product variant (staged, like `skusWithVariants`) that carries the attribute `attribute`: the
+   * bundles when it is BUNDLE_COMPONENTS_ATTRIBUTE. Queried with a predicate on the attribute, paged.
+   */
+  variantsWithAttribute(attribute: string, between?: BetweenPages): Promise<ProductVariant[]>;
   /** Orders created since `since`, not cancelled, without syncInfo for the Clarus channel. */
   ordersInFlight(
     since: Date,
@@ -59,6 +66,14 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
       onPage,
     );
   }
+
+  const queryProjections = async (where: string[], limit: number, offset: number) =>
+    (
+      await api
+        .productProjections()
+        .get({ queryArgs: { staged: true, where, limit, offset, sort: 'id asc', withTotal: false } })
+        .execute()
+    ).body.results;
 
   const queryEntries = async (where: string[], limit: number, offset = 0) =>
     (
@@ -126,28 +141,34 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
       for (let i = 0; i < list.length; i += VARIANT_CHUNK) {
         const chunk = inList(list.slice(i, i + VARIANT_CHUNK));
         const where = `masterVariant(sku in (${chunk})) or variants(sku in (${chunk}))`;
-        await byIdCursor(
-          async (w, limit, offset) =>
-            (
-              await api
-                .productProjections()
-                .get({
-                  queryArgs: { staged: true, where: w, limit, offset, sort: 'id asc', withTotal: false },
-                })
-                .execute()
-            ).body.results,
-          [where],
-          PAGE_LIMIT,
-          (page) => {
-            for (const product of page) {
-              for (const variant of [product.masterVariant, ...product.variants]) {
-                if (variant.sku !== undefined && wanted.has(variant.sku)) found.add(variant.sku);
-              }
+        await byIdCursor(queryProjections, [where], PAGE_LIMIT, (page) => {
+          for (const product of page) {
+            for (const variant of [product.masterVariant, ...product.variants]) {
+              if (variant.sku !== undefined && wanted.has(variant.sku)) found.add(variant.sku);
             }
-          },
-        );
+          }
+        });
       }
       return found;
+    },
+
+    async variantsWithAttribute(attribute, between) {
+      const named = `attributes(name = ${predicateString(attribute)})`;
+      const variants: ProductVariant[] = [];
+      await byIdCursor<ProductProjection>(
+        queryProjections,
+        [`masterVariant(${named}) or variants(${named})`],
+        PAGE_LIMIT,
+        (page) => {
+          for (const product of page) {
+            for (const variant of [product.masterVariant, ...product.variants]) {
+              if (variant.attributes?.some((a) => a.name === attribute)) variants.push(variant);
+            }
+          }
+        },
+        between,
+      );
+      return variants;
     },
 
     async ordersInFlight(since, clarusChannelId, options = {}) {

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { InventoryEntry, Order } from '@commercetools/platform-sdk';
+import type { InventoryEntry, Order, ProductVariant } from '@commercetools/platform-sdk';
 import { predicateString } from '../commercetools';
 import type { ClarusStockBalance } from '../clarus';
 import type { InventoryConfig, MappingConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
-import { warehouseUnitsOf } from '../orders';
-import { computeAtsTargets, type SupplyChannel, type WarehouseQuantities } from './ats';
+import { bundleComponentsOfVariant, warehouseUnitsOf } from '../orders';
+import {
+  computeAtsTargets,
+  type AtsTarget,
+  type BundleDefinition,
+  type SupplyChannel,
+  type WarehouseQuantities,
+} from './ats';
 
 /*
  * Pure decisions of the inventory sync: which Clarus stock belongs to which SKU, what is in flight, which
@@ -123,6 +129,38 @@ export function inFlightQuantities(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Bundles (BUNDLE_MODE=expand)
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The bundles among catalogue variants: those whose components attribute reads as a bundle (null components
+ * when it is there but unreadable). One definition per SKU, sorted by SKU.
+ */
+export function bundleDefinitions(
+  variants: readonly Pick<ProductVariant, 'sku' | 'attributes'>[],
+  attribute: string | undefined,
+): BundleDefinition[] {
+  const bySku = new Map<string, BundleDefinition>();
+  for (const variant of variants) {
+    if (!variant.sku || bySku.has(variant.sku)) continue;
+    const components = bundleComponentsOfVariant(variant, attribute);
+    if (components !== undefined) bySku.set(variant.sku, { sku: variant.sku, components });
+  }
+  return [...bySku.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+}
+
+/** Targets grouped for `planBatch`: SKU → channel id → quantity. */
+export function targetsBySku(targets: readonly AtsTarget[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const t of targets) {
+    let byChannel = out.get(t.sku);
+    if (!byChannel) out.set(t.sku, (byChannel = new Map()));
+    byChannel.set(t.channel.id, t.quantity);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Batches
 // ---------------------------------------------------------------------------------------------------
 
@@ -200,6 +238,11 @@ export interface BatchFacts {
   variantSkus: ReadonlySet<string>;
   inFlight: ReadonlyMap<string, number>;
   config: Pick<InventoryConfig, 'safetyStock' | 'safetyStockOverrides' | 'channelWarehouses'>;
+  /**
+   * SKUs whose stock is derived, not held (bundles in BUNDLE_MODE=expand): SKU → channel id → target. They
+   * get entries on every channel like held SKUs, whatever Clarus holds under their own code.
+   */
+  derived?: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
 export type PlannedWrite =
@@ -216,6 +259,8 @@ export interface BatchPlan {
   notHeld: string[];
   /** SKUs Clarus holds with no entry on any target channel and no product variant: nothing is written. */
   notSold: string[];
+  /** Derived SKUs (bundles): their entries carry the ATS of their components. */
+  derived: string[];
 }
 
 /** Decides, from what was read, the writes that make every entry of the batch equal to its ATS. */
@@ -226,7 +271,8 @@ export function planBatch(facts: BatchFacts): BatchPlan {
     if (list) list.push(entry);
     else entriesBySku.set(entry.sku, [entry]);
   }
-  const isHeld = (sku: string) => facts.stock.has(sku) || facts.knownToClarus.has(sku);
+  const derived = facts.derived ?? new Map<string, ReadonlyMap<string, number>>();
+  const isHeld = (sku: string) => !derived.has(sku) && (facts.stock.has(sku) || facts.knownToClarus.has(sku));
   const heldAndSold = facts.skus.filter(
     (sku) => isHeld(sku) && (entriesBySku.has(sku) || facts.variantSkus.has(sku)),
   );
@@ -235,9 +281,32 @@ export function planBatch(facts: BatchFacts): BatchPlan {
     targets.set(pairKey(t.sku, t.channel.id), t.quantity);
   }
 
-  const plan: BatchPlan = { writes: [], unchanged: 0, synced: [], notHeld: [], notSold: [] };
+  const plan: BatchPlan = { writes: [], unchanged: 0, synced: [], notHeld: [], notSold: [], derived: [] };
+  const bringToTarget = (
+    sku: string,
+    entries: readonly InventoryEntry[],
+    quantityOn: (channel: SupplyChannel) => number,
+    createMissing: boolean,
+  ) => {
+    for (const channel of facts.channels) {
+      const quantity = quantityOn(channel);
+      const onChannel = entries.filter((e) => e.supplyChannel?.id === channel.id);
+      for (const entry of onChannel) {
+        if (entry.quantityOnStock === quantity) plan.unchanged += 1;
+        else plan.writes.push({ kind: 'update', sku, channel, quantity, entry });
+      }
+      if (onChannel.length === 0 && createMissing)
+        plan.writes.push({ kind: 'create', sku, channel, quantity });
+    }
+  };
   for (const sku of facts.skus) {
     const entries = entriesBySku.get(sku) ?? [];
+    const bundle = derived.get(sku);
+    if (bundle) {
+      plan.derived.push(sku);
+      bringToTarget(sku, entries, (channel) => bundle.get(channel.id) ?? 0, true);
+      continue;
+    }
     const held = isHeld(sku);
     if (!held && entries.length === 0) continue; // neither side has it (any more)
     if (held && entries.length === 0 && !facts.variantSkus.has(sku)) {
@@ -245,15 +314,7 @@ export function planBatch(facts: BatchFacts): BatchPlan {
       continue;
     }
     (held ? plan.synced : plan.notHeld).push(sku);
-    for (const channel of facts.channels) {
-      const quantity = held ? (targets.get(pairKey(sku, channel.id)) ?? 0) : 0;
-      const onChannel = entries.filter((e) => e.supplyChannel?.id === channel.id);
-      for (const entry of onChannel) {
-        if (entry.quantityOnStock === quantity) plan.unchanged += 1;
-        else plan.writes.push({ kind: 'update', sku, channel, quantity, entry });
-      }
-      if (onChannel.length === 0 && held) plan.writes.push({ kind: 'create', sku, channel, quantity });
-    }
+    bringToTarget(sku, entries, (channel) => (held ? (targets.get(pairKey(sku, channel.id)) ?? 0) : 0), held);
   }
   return plan;
 }

@@ -27,10 +27,11 @@ import {
   type JobState,
   type Lease,
 } from '../operations';
-import type { SupplyChannel } from './ats';
+import { computeBundleTargets, type SupplyChannel } from './ats';
 import { createInventoryGateway, type BetweenPages, type InventoryGateway } from './inventory-gateway';
 import {
   addBalances,
+  bundleDefinitions,
   emptyClarusStock,
   inFlightQuantities,
   inventoryEntryKey,
@@ -40,6 +41,7 @@ import {
   skuForClarusCode,
   sortedSkus,
   stockScope,
+  targetsBySku,
   type ClarusStock,
   type PlannedWrite,
 } from './plan';
@@ -54,8 +56,8 @@ import {
  * replaces the value with ATS, whose in-flight term covers orders Clarus has not allocated yet.
  *
  * Flow of a run: lock → checkpoint → channels → open exceptions → SKUs on the channels (discovery) → every
- * Clarus balance page → in-flight orders → SKU batches in sorted order (read entries → decide → write what
- * differs → exceptions) → checkpoint or clear → summary → release. Clarus is read completely before anything
+ * Clarus balance page → in-flight orders → bundles (BUNDLE_MODE=expand) → SKU batches in sorted order
+ * (read entries → decide → write what differs → exceptions) → checkpoint or clear → summary → release. Clarus is read completely before anything
  * is written: a partial read would look like "Clarus no longer holds these SKUs" and zero them.
  */
 
@@ -124,6 +126,8 @@ export interface InventoryRunSummary {
   clarusBalances: number;
   /** Distinct commercetools SKUs Clarus reported stock for. */
   skusRead: number;
+  /** Bundle SKUs (BUNDLE_MODE=expand) whose stock is derived from their components' ATS. */
+  bundles: number;
   /** Clarus product codes no commercetools SKU translates to. */
   unmappedCodes: number;
   /** SKUs Clarus holds or the channels sell, after the resume point. */
@@ -177,7 +181,10 @@ export interface InventorySync {
    * on 409. Throws on a Clarus or commercetools read failure (ClarusError carries `retryable`).
    */
   syncSkus(skus: readonly string[], options?: SkuSyncOptions): Promise<SkuSyncResult>;
-  /** `syncSkus` for Clarus product codes (a stock webhook names a code), translated by the SKU rules. */
+  /**
+   * `syncSkus` for Clarus product codes (a stock webhook names a code), translated by the SKU rules. Bundles
+   * (BUNDLE_MODE=expand) whose components these are keep their stock until the next full run.
+   */
   syncProductCodes(codes: readonly string[], options?: SkuSyncOptions): Promise<SkuSyncResult>;
 }
 
@@ -228,6 +235,8 @@ interface BatchContext {
   counts: Counts;
   /** The job knows every SKU commercetools sells; the one-SKU path does not, so it never claims "not sold". */
   reportNotSold: boolean;
+  /** Bundle SKUs (BUNDLE_MODE=expand, full run only) → channel id → ATS derived from their components. */
+  derived: ReadonlyMap<string, ReadonlyMap<string, number>>;
   deadline?: number;
 }
 
@@ -235,6 +244,7 @@ interface BatchOutcome {
   synced: string[];
   notHeld: string[];
   notSold: string[];
+  derived: string[];
 }
 
 export function createInventorySync(deps: InventorySyncDeps): InventorySync {
@@ -381,11 +391,12 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
     const channelIds = ctx.channels.map((c) => c.id);
     const entries = await gateway.entriesFor(skus, channelIds);
     const withEntries = new Set(entries.map((e) => e.sku));
+    const held = skus.filter((s) => !ctx.derived.has(s));
     const known = await knownToClarus(
-      skus.filter((s) => withEntries.has(s) && !ctx.stock.bySku.has(s)),
+      held.filter((s) => withEntries.has(s) && !ctx.stock.bySku.has(s)),
       ctx.deadline,
     );
-    const needVariant = skus.filter((s) => !withEntries.has(s) && ctx.stock.bySku.has(s));
+    const needVariant = held.filter((s) => !withEntries.has(s) && ctx.stock.bySku.has(s));
     const variantSkus = needVariant.length ? await gateway.skusWithVariants(needVariant) : new Set<string>();
 
     const plan = planBatch({
@@ -401,6 +412,7 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
         safetyStockOverrides: inventory.safetyStockOverrides,
         channelWarehouses: ctx.channelWarehouses,
       },
+      derived: ctx.derived,
     });
     ctx.counts.unchanged += plan.unchanged;
 
@@ -465,13 +477,13 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
         { onlyIfNotOpen: false },
       );
     }
-    // Conditions that cleared.
-    for (const sku of plan.synced) await resolve(ctx, KIND_NOT_HELD, sku);
-    for (const sku of [...plan.synced, ...plan.notHeld]) {
+    // Conditions that cleared. A bundle is derived, not held: never "not held" or "not sold".
+    for (const sku of [...plan.synced, ...plan.derived]) await resolve(ctx, KIND_NOT_HELD, sku);
+    for (const sku of [...plan.synced, ...plan.notHeld, ...plan.derived]) {
       await resolve(ctx, KIND_NOT_SOLD, translator.toClarus(sku));
       if (!failures.has(sku)) await resolve(ctx, KIND_WRITE_FAILED, sku);
     }
-    return { synced: plan.synced, notHeld: plan.notHeld, notSold: plan.notSold };
+    return { synced: plan.synced, notHeld: plan.notHeld, notSold: plan.notSold, derived: plan.derived };
   }
 
   // ---- trackers ------------------------------------------------------------------------------------
@@ -596,6 +608,15 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
     const inFlight = await readInFlight(undefined, keepAlive);
     summary.inFlightOrders = inFlight.orders;
 
+    const derived = await bundleTargets(
+      channels,
+      stock,
+      inFlight.quantities,
+      scope.channelWarehouses,
+      keepAlive,
+    );
+    summary.bundles = derived.size;
+
     const ctx: BatchContext = {
       channels,
       stock,
@@ -604,11 +625,12 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
       tracker,
       counts,
       reportNotSold: true,
+      derived,
       deadline,
     };
     await codeLevelExceptions(ctx);
 
-    const universe = sortedSkus(stock.bySku.keys(), sold).filter(
+    const universe = sortedSkus(stock.bySku.keys(), sold, derived.keys()).filter(
       (s) => resumeAfter === undefined || s > resumeAfter,
     );
     summary.skusInScope = universe.length;
@@ -668,6 +690,34 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
       summary.outcome = 'finished';
       if (checkpoint || savedDuringRun) await deps.jobState.clearCheckpoint(INVENTORY_JOB_NAME);
     }
+  }
+
+  /**
+   * BUNDLE_MODE=expand: Clarus holds a bundle's components, not the bundle. Every bundle variant gets, per
+   * channel, the ATS its components allow (`computeBundleTargets`). Native mode: none (Clarus holds the
+   * bundle as a bill-of-materials product, synced like any SKU).
+   */
+  async function bundleTargets(
+    channels: readonly SupplyChannel[],
+    stock: ClarusStock,
+    inFlight: ReadonlyMap<string, number>,
+    channelWarehouses: Record<string, number[]>,
+    between: BetweenPages,
+  ): Promise<Map<string, Map<string, number>>> {
+    const attribute = config.mapping.bundleComponentsAttribute;
+    if (config.mapping.bundleMode !== 'expand' || !attribute) return new Map();
+    const bundles = bundleDefinitions(await gateway.variantsWithAttribute(attribute, between), attribute);
+    const unreadable = bundles.filter((b) => b.components === null).map((b) => b.sku);
+    if (unreadable.length) {
+      logger.warn('bundles with an unreadable components attribute get stock 0', { skus: unreadable });
+    }
+    return targetsBySku(
+      computeBundleTargets(bundles, channels, stock.bySku, inFlight, {
+        safetyStock: inventory.safetyStock,
+        safetyStockOverrides: inventory.safetyStockOverrides,
+        channelWarehouses,
+      }),
+    );
   }
 
   /** Codes that map to no SKU raise "not sold"; "not sold" exceptions for codes Clarus dropped resolve. */
@@ -762,6 +812,9 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
       tracker: lazyTracker(),
       counts,
       reportNotSold: false,
+      // Bundles (BUNDLE_MODE=expand) are left to the next full run: their stock derives from all their
+      // components, which this path does not read. A webhook names a Clarus product, i.e. a component.
+      derived: new Map(),
       deadline: options.deadline,
     };
     const result: SkuSyncResult = {
@@ -820,6 +873,7 @@ function emptySummary(runId: string, startedAt: string): InventoryRunSummary {
     channels: [],
     clarusBalances: 0,
     skusRead: 0,
+    bundles: 0,
     unmappedCodes: 0,
     skusInScope: 0,
     skusProcessed: 0,

@@ -1,4 +1,4 @@
-import type { Address, LineItem, Order } from '@commercetools/platform-sdk';
+import type { Address, Attribute, LineItem, Order } from '@commercetools/platform-sdk';
 import type { MappingConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
 
@@ -405,8 +405,16 @@ export function bundleComponentsOf(
   line: LineItem,
   attribute: string | undefined,
 ): BundleComponent[] | undefined | null {
+  return bundleComponentsOfVariant(line.variant, attribute);
+}
+
+/** `bundleComponentsOf` for a product variant (a line item's variant or one read from the catalogue). */
+export function bundleComponentsOfVariant(
+  variant: { attributes?: readonly Attribute[] },
+  attribute: string | undefined,
+): BundleComponent[] | undefined | null {
   if (!attribute) return undefined;
-  const raw = line.variant.attributes?.find((a) => a.name === attribute)?.value as unknown;
+  const raw = variant.attributes?.find((a) => a.name === attribute)?.value as unknown;
   if (raw === undefined || raw === null || raw === '') return undefined;
   let items: unknown = raw;
   if (typeof raw === 'string') {

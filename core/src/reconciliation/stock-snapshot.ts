@@ -3,7 +3,9 @@ import type { ClarusReads } from '../clarus';
 import type { AppConfig, ClarusConfig } from '../config';
 import {
   addBalances,
+  bundleDefinitions,
   computeAtsTargets,
+  computeBundleTargets,
   emptyClarusStock,
   inFlightQuantities,
   skuBatches,
@@ -20,7 +22,7 @@ import type { StockComparison } from './plan';
 export interface StockSnapshotDeps {
   inventoryGateway: Pick<
     InventoryGateway,
-    'supplyChannels' | 'skusOnChannels' | 'ordersInFlight' | 'entriesFor'
+    'supplyChannels' | 'skusOnChannels' | 'ordersInFlight' | 'entriesFor' | 'variantsWithAttribute'
   >;
   clarus: Pick<ClarusReads, 'stockBalances'>;
   clarusChannel: () => Promise<Channel>;
@@ -34,7 +36,8 @@ export interface StockSnapshotDeps {
 /**
  * Every inventory entry on the inventory job's target channels next to the available-to-sell the inventory
  * job would write now: the same channels, SKU index, stock scope, in-flight orders and ATS formula
- * (`computeAtsTargets`), read through the inventory gateway — nothing written.
+ * (`computeAtsTargets`, and `computeBundleTargets` for bundles in BUNDLE_MODE=expand), read through the
+ * inventory gateway — nothing written.
  */
 export function createStockSnapshot(deps: StockSnapshotDeps) {
   const { config, skus: translator } = deps;
@@ -65,16 +68,29 @@ export function createStockSnapshot(deps: StockSnapshotDeps) {
       inFlight = inFlightQuantities(orders, clarusChannel.id, config.mapping);
     }
 
+    const atsConfig = {
+      safetyStock: inventory.safetyStock,
+      safetyStockOverrides: inventory.safetyStockOverrides,
+      channelWarehouses: scope.channelWarehouses,
+    };
+    const attribute = config.mapping.bundleComponentsAttribute;
+    const bundleTargets = new Map<string, number>();
+    if (config.mapping.bundleMode === 'expand' && attribute) {
+      const bundles = bundleDefinitions(await gateway.variantsWithAttribute(attribute, between), attribute);
+      for (const t of computeBundleTargets(bundles, channels, stock.bySku, inFlight, atsConfig)) {
+        bundleTargets.set(`${t.channel.id}\n${t.sku}`, t.quantity);
+      }
+    }
+
     const comparisons: StockComparison[] = [];
     const keyOf = new Map(channels.map((c) => [c.id, c.key]));
     for (const batch of skuBatches(sortedSkus(sold), channels.length)) {
       const entries = await gateway.entriesFor(batch, channelIds);
       const targets = new Map(
-        computeAtsTargets(batch, channels, stock.bySku, inFlight, {
-          safetyStock: inventory.safetyStock,
-          safetyStockOverrides: inventory.safetyStockOverrides,
-          channelWarehouses: scope.channelWarehouses,
-        }).map((t) => [`${t.channel.id}\n${t.sku}`, t.quantity]),
+        computeAtsTargets(batch, channels, stock.bySku, inFlight, atsConfig).map((t) => [
+          `${t.channel.id}\n${t.sku}`,
+          t.quantity,
+        ]),
       );
       for (const entry of entries) {
         const channelId = entry.supplyChannel?.id;
@@ -84,7 +100,8 @@ export function createStockSnapshot(deps: StockSnapshotDeps) {
           sku: entry.sku,
           channelKey,
           quantityOnStock: entry.quantityOnStock,
-          ats: targets.get(`${channelId}\n${entry.sku}`) ?? 0,
+          ats:
+            bundleTargets.get(`${channelId}\n${entry.sku}`) ?? targets.get(`${channelId}\n${entry.sku}`) ?? 0,
         });
       }
       await between?.();

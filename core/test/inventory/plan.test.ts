@@ -2,6 +2,7 @@ import type { InventoryEntry, LineItem, Order } from '@commercetools/platform-sd
 import type { ClarusStockBalance } from '../../src/clarus';
 import {
   addBalances,
+  bundleDefinitions,
   createSkuIndex,
   createSkuTranslator,
   emptyClarusStock,
@@ -248,6 +249,64 @@ describe('write plan', () => {
       ['create', 'NEW', 'store', 2],
     ]);
     expect(plan.notSold).toEqual(['STRAY']);
+  });
+
+  it('brings a derived (bundle) SKU to its own target on every channel, never as not held', () => {
+    const plan = planBatch(
+      facts({
+        skus: ['BOX'],
+        entries: [entry('BOX', 'w', 5)],
+        // Clarus holding a product under the bundle's code does not matter: the bundle is derived.
+        stock: new Map([['BOX', new Map([[1, 50]])]]),
+        derived: new Map([
+          [
+            'BOX',
+            new Map([
+              ['w', 2],
+              ['s', 1],
+            ]),
+          ],
+        ]),
+      }),
+    );
+    expect(plan.writes.map((w) => [w.kind, w.sku, w.channel.key, w.quantity])).toEqual([
+      ['update', 'BOX', 'web', 2],
+      ['create', 'BOX', 'store', 1],
+    ]);
+    expect(plan).toMatchObject({ derived: ['BOX'], synced: [], notHeld: [], notSold: [] });
+  });
+});
+
+describe('bundle definitions', () => {
+  it('reads the components attribute of catalogue variants; unreadable ones have null components', () => {
+    const variant = (sku: string | undefined, value?: unknown) => ({
+      sku,
+      attributes: value === undefined ? [] : [{ name: 'bundleComponents', value }],
+    });
+    expect(
+      bundleDefinitions(
+        [
+          variant('Z-BOX', ['A:2', 'B']),
+          variant('PLAIN'),
+          variant('J-BOX', '[{"sku":"C","quantity":3}]'),
+          variant('BAD', ['A:2:3']),
+          variant(undefined, ['A']),
+          variant('Z-BOX', ['ignored']),
+        ],
+        'bundleComponents',
+      ),
+    ).toEqual([
+      { sku: 'BAD', components: null },
+      { sku: 'J-BOX', components: [{ sku: 'C', quantity: 3 }] },
+      {
+        sku: 'Z-BOX',
+        components: [
+          { sku: 'A', quantity: 2 },
+          { sku: 'B', quantity: 1 },
+        ],
+      },
+    ]);
+    expect(bundleDefinitions([variant('Z-BOX', ['A:2'])], undefined)).toEqual([]);
   });
 });
 
