@@ -1,9 +1,5 @@
-import { Writable } from 'node:stream';
 import type { ByProjectKeyRequestBuilder, Channel } from '@commercetools/platform-sdk';
 import {
-  createClarusClient,
-  createIntegration,
-  createLogger,
   ensureClarusChannel,
   INVENTORY_JOB_NAME,
   type ClarusClient,
@@ -56,22 +52,13 @@ export function buildJob(
     pageSize?: number;
   } = {},
 ): JobUnderTest {
-  const config = world.config(options.env);
-  const logger = createLogger({
-    service: 'inventory-job-test',
-    level: config.logLevel,
-    stream: process.env.LOG_LEVEL ? undefined : new Writable({ write: (_c, _e, done) => done() }),
+  const integration = world.integration(options.env, {
+    now: options.now,
+    quickClarusRetries: true,
+    clarusPageSize: options.pageSize,
+    wrapClarus: options.wrapClarus,
   });
-  const now = options.now ?? Date.now;
-  const base = createClarusClient({
-    config: config.clarus,
-    logger,
-    now,
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-    pageSize: options.pageSize,
-  });
-  const clarus = options.wrapClarus ? options.wrapClarus(base) : base;
-  const integration = createIntegration({ config, logger, now, clarus });
+  const { clarus } = integration;
   const app = createApp(integration, options.appOptions);
   return { integration, app, clarus, post: () => request(app).post(INVENTORY_SYNC_PATH).send() };
 }

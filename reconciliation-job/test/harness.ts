@@ -1,15 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { Order } from '@commercetools/platform-sdk';
-import {
-  createClarusClient,
-  createIntegration,
-  createLogger,
-  listen,
-  type Integration,
-  type ReconciliationSummary,
-} from '@clarus-connector/core';
+import { listen, type Integration, type ReconciliationSummary } from '@clarus-connector/core';
 import type { TestWorld } from '@clarus-connector/sandbox';
 import express from 'express';
 import request from 'supertest';
@@ -54,20 +46,11 @@ export function buildJob(
     appOptions?: AppOptions;
   } = {},
 ): JobUnderTest {
-  const config = world.config(options.env);
-  const logger = createLogger({
-    service: 'reconciliation-job-test',
-    level: config.logLevel,
-    stream: process.env.LOG_LEVEL ? undefined : new Writable({ write: (_c, _e, done) => done() }),
+  const integration = world.integration(options.env, {
+    now: options.now,
+    quickClarusRetries: true,
+    alertWindowMs: 0,
   });
-  const now = options.now ?? Date.now;
-  const clarus = createClarusClient({
-    config: config.clarus,
-    logger,
-    now,
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-  });
-  const integration = createIntegration({ config, logger, now, clarus, alertWindowMs: 0 });
   const app = createApp(integration, options.appOptions);
   const post = () => request(app).post(RECONCILE_PATH).send();
   return {
