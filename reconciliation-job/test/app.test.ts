@@ -1,17 +1,9 @@
 import request from 'supertest';
-import { OFFLINE_ENV, silentLogger } from '@clarus-connector/core/testing';
-import { createIntegration, loadConfig, type ReconciliationResult } from '@clarus-connector/core';
+import { itServesTheSharedShell, offlineIntegration, silentLogger } from '@clarus-connector/core/testing';
+import type { ReconciliationResult } from '@clarus-connector/core';
 import { createApp, requiredConfigKeys, SERVICE_NAME } from '../src/app';
 
-// Nothing is contacted while building the app.
-const env = { ...OFFLINE_ENV };
-
-function buildApp() {
-  const logger = silentLogger(SERVICE_NAME);
-  return createApp(
-    createIntegration({ config: loadConfig(env, requiredConfigKeys), logger, alertWindowMs: 0 }),
-  );
-}
+const buildApp = () => createApp(offlineIntegration(requiredConfigKeys, {}, { alertWindowMs: 0 }));
 
 /** The app around a stand-in pass, to pin the route's answers. */
 function withResult(result: ReconciliationResult) {
@@ -19,21 +11,7 @@ function withResult(result: ReconciliationResult) {
 }
 
 describe('reconciliation-job app', () => {
-  it('answers GET /health with 200 JSON', async () => {
-    const res = await request(buildApp()).get('/health');
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/application\/json/);
-    expect(res.body).toEqual({ status: 'ok' });
-  });
-
-  it('answers a malformed JSON body with a clear 400 from the shared error handler', async () => {
-    const res = await request(buildApp())
-      .post('/health')
-      .set('content-type', 'application/json')
-      .send('{bad');
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'invalid_json', message: 'request body is not valid JSON' });
-  });
+  itServesTheSharedShell(buildApp);
 
   it('answers POST /reconcile with the summary: 200 when completed, 503 when a step failed, 200 skipped when locked', async () => {
     const summary = { runId: 'r1', outcome: 'completed' } as never;
