@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/test/**', 'sandbox/**', 'bench/**', '**/testing/**', 'scripts/**'],
+    files: ['**/test/**', 'sandbox/**', 'bench/**', 'soak/**', '**/testing/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );

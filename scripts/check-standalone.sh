@@ -4,31 +4,43 @@
 # The repo's root workspaces hide mistakes that break a real deployment (a dependency only hoisted to the
 # root, an app importing something outside core's public API, a build that needs the root tsconfig paths).
 #
-# For each app: copy it and core (without node_modules or dist) into one fresh temporary folder, then
-# `npm install` in the app folder, `npm run build`, `npm start` with a minimal environment on a free port,
-# poll GET /health, and stop it with SIGTERM (it must exit cleanly). Then start it once more with a missing
-# required key and check that it refuses to start, naming the key.
+# Connect builds an app with the Google Cloud Node.js buildpack (https://cloud.google.com/docs/buildpacks/nodejs):
+# npm (no lockfile in the app folder, so `npm install`), the `gcp-build` script when the package has one,
+# production dependencies only at run time, NODE_ENV=production, and `npm start`. For each app and each Node
+# version: copy it and core (without node_modules or dist) into one fresh temporary folder, then in the app
+# folder `npm install`, `npm run gcp-build` (if present), `npm prune --omit=dev`, `npm start` with a minimal
+# environment on a free port, poll GET /health, and stop it with SIGTERM (it must exit cleanly). Then start it
+# once more with a missing required key and check that it refuses to start, naming the key.
 #
 # Usage: bash scripts/check-standalone.sh [app ...]   (default: all four apps)
-# Prints one line per app: "standalone <app>: ok (...)" or "standalone <app>: FAILED (...)".
+#   STANDALONE_NODES="/path/to/node22 /path/to/node24"  Node binaries to build and run with (default: `node`
+#                                                       on PATH); npm runs on each one in turn.
+# Prints one line per app and Node version: "standalone <app> (node vX.Y.Z): ok (...)" or "... FAILED (...)".
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -gt 0 ]]; then APPS=("$@"); else APPS=(order-event-app inventory-job reconciliation-job fulfilment-service); fi
 HEALTH_TIMEOUT_S=30
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/clarus-standalone.XXXXXX")"
+read -r -a NODES <<<"${STANDALONE_NODES:-$(command -v node)}"
+ORIGINAL_PATH="$PATH"
+WORK_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/clarus-standalone.XXXXXX")"
+WORK=""
 APP_PGID=""
 cleanup() {
   if [[ -n "$APP_PGID" ]]; then kill -KILL -- "-$APP_PGID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
+  rm -rf "$WORK_ROOT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Only the app folders, core and the base tsconfig they extend; no root package.json, so no workspace.
-tar -C "$ROOT" --exclude=node_modules --exclude=dist --exclude=coverage -cf - tsconfig.base.json core "${APPS[@]}" |
-  tar -C "$WORK" -xf -
+fresh_copy() {
+  WORK="$WORK_ROOT/$1"
+  mkdir -p "$WORK"
+  tar -C "$ROOT" --exclude=node_modules --exclude=dist --exclude=coverage -cf - tsconfig.base.json core "${APPS[@]}" |
+    tar -C "$WORK" -xf -
+}
 
 free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
@@ -37,7 +49,7 @@ free_port() {
 # The smallest environment the apps start with; every URL points at loopback, and nothing is contacted at
 # start-up. `env -i` keeps the caller's environment (a developer's real credentials, say) out of the check.
 BASE_ENV=(
-  "PATH=$PATH" "HOME=${HOME:-$WORK}" "npm_config_cache=$(npm config get cache)" LOG_LEVEL=warn
+  "HOME=${HOME:-$WORK_ROOT}" "npm_config_cache=$(npm config get cache)" LOG_LEVEL=warn NODE_ENV=production
   CTP_PROJECT_KEY=standalone-check CTP_CLIENT_ID=standalone-client CTP_CLIENT_SECRET=standalone-ctp-secret
   CTP_API_URL=http://127.0.0.1:9 CTP_AUTH_URL=http://127.0.0.1:9
   CLARUS_API_URL=http://127.0.0.1:9 CLARUS_SUBDOMAIN=standalone CLARUS_CLIENT_ID=standalone-clarus
@@ -86,17 +98,26 @@ stop_app() {
   return 1
 }
 
+has_script() {
+  (cd "$1" && node -e 'process.exit(require("./package.json").scripts?.[process.argv[1]] ? 0 : 1)' "$2")
+}
+
 check_app() {
   local app="$1" dir="$WORK/$1" log="$WORK/$1.log" t0 t1 t2 port health
   t0=$SECONDS
-  (cd "$dir" && npm install --no-audit --no-fund) >"$log" 2>&1 || { echo "npm install failed"; return 1; }
+  # --include=dev: the buildpack installs devDependencies when there is a gcp-build to run, then prunes them.
+  (cd "$dir" && npm install --no-audit --no-fund --prefer-offline --include=dev) >"$log" 2>&1 ||
+    { echo "npm install failed"; return 1; }
   t1=$SECONDS
-  (cd "$dir" && npm run build) >>"$log" 2>&1 || { echo "npm run build failed"; return 1; }
+  if has_script "$dir" gcp-build; then
+    (cd "$dir" && npm run gcp-build) >>"$log" 2>&1 || { echo "npm run gcp-build failed"; return 1; }
+  fi
+  (cd "$dir" && npm prune --omit=dev --no-audit --no-fund) >>"$log" 2>&1 || { echo "npm prune failed"; return 1; }
   t2=$SECONDS
 
   port="$(free_port)"
   # setsid: npm start runs node in a child; its own process group lets us signal both.
-  (cd "$dir" && exec setsid env -i "${BASE_ENV[@]}" PORT="$port" npm start) >"$WORK/$app.run.log" 2>&1 &
+  (cd "$dir" && exec setsid env -i "PATH=$PATH" "${BASE_ENV[@]}" PORT="$port" npm start) >"$WORK/$app.run.log" 2>&1 &
   APP_PGID=$!
   if ! health="$(wait_for_health "$port" 2>>"$log")"; then
     stop_app "$APP_PGID" || true
@@ -113,7 +134,7 @@ check_app() {
 
   # Missing required configuration: exit 1 with a message naming the key, before listening.
   local out status=0
-  out="$(cd "$dir" && env -i "${WITHOUT_PROJECT_KEY[@]}" PORT="$port" timeout 20 node dist/index.js 2>&1)" ||
+  out="$(cd "$dir" && env -i "PATH=$PATH" "${WITHOUT_PROJECT_KEY[@]}" PORT="$port" timeout 20 node dist/index.js 2>&1)" ||
     status=$?
   if [[ $status -ne 1 || "$out" != *CTP_PROJECT_KEY* ]]; then
     echo "without CTP_PROJECT_KEY it exited $status instead of 1 naming the key"
@@ -123,19 +144,49 @@ check_app() {
   echo "install $((t1 - t0))s, build $((t2 - t1))s, /health 200 after ${health}s, clean SIGTERM, refuses bad config"
 }
 
-failed=0
-for app in "${APPS[@]}"; do
-  if result="$(check_app "$app")"; then
-    echo "standalone $app: ok ($result)"
-  else
-    failed=$((failed + 1))
-    echo "standalone $app: FAILED (${result})"
-    echo "--- last lines of the $app logs:" >&2
-    tail -n 40 "$WORK/$app.log" "$WORK/$app.run.log" >&2 2>/dev/null || true
+# Checks every app on one Node binary; prints one result line per app.
+check_node() {
+  local node_bin="$1" version app result
+  if ! version="$("$node_bin" -v 2>/dev/null)"; then
+    for app in "${APPS[@]}"; do echo "standalone $app (node $node_bin): FAILED (no such Node binary)"; done
+    return
   fi
-done
+  fresh_copy "node-$version"
+  # npm and every `node` a script starts run on this version.
+  export PATH="$(cd "$(dirname "$node_bin")" && pwd):$ORIGINAL_PATH"
+  for app in "${APPS[@]}"; do
+    if result="$(check_app "$app")"; then
+      echo "standalone $app (node $version): ok ($result)"
+    else
+      echo "standalone $app (node $version): FAILED (${result})"
+      echo "--- last lines of the $app logs (node $version):" >&2
+      tail -n 40 "$WORK/$app.log" "$WORK/$app.run.log" >&2 2>/dev/null || true
+    fi
+  done
+}
 
+# Node versions run side by side (each build is mostly one busy core); STANDALONE_PARALLEL=0 runs them in turn.
+RESULTS="$WORK_ROOT/results.txt"
+if [[ ${#NODES[@]} -gt 1 && "${STANDALONE_PARALLEL:-1}" == 1 ]]; then
+  pids=()
+  for i in "${!NODES[@]}"; do
+    (
+      trap 'if [[ -n "$APP_PGID" ]]; then kill -KILL -- "-$APP_PGID" 2>/dev/null || true; fi' EXIT
+      check_node "${NODES[$i]}" >"$WORK_ROOT/results-$i.txt" 2>"$WORK_ROOT/results-$i.err"
+    ) &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
+  for i in "${!NODES[@]}"; do
+    cat "$WORK_ROOT/results-$i.err" >&2
+    cat "$WORK_ROOT/results-$i.txt"
+  done | tee "$RESULTS"
+else
+  for node_bin in "${NODES[@]}"; do check_node "$node_bin"; done | tee "$RESULTS"
+fi
+
+failed="$(grep -c '^standalone .*: FAILED' "$RESULTS" || true)"
 if [[ $failed -gt 0 ]]; then
-  echo "standalone check: $failed of ${#APPS[@]} apps FAILED" >&2
+  echo "standalone check: $failed of $((${#APPS[@]} * ${#NODES[@]})) app builds FAILED" >&2
   exit 1
 fi

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -21,7 +21,7 @@ interface ConfigEntry {
 interface DeployedApp {
   name: string;
   applicationType: string;
-  endpoint: string;
+  endpoint?: string;
   scripts?: { postDeploy?: string; preUndeploy?: string };
   properties?: { schedule: string };
   retryPolicy?: Record<string, unknown>;
@@ -44,6 +44,14 @@ const secured = (app: DeployedApp) => [
   ...(app.configuration?.securedConfiguration ?? []),
 ];
 const entries = (app: DeployedApp) => [...standard(app), ...secured(app)];
+
+/** The Merchant Center customizations: Connect builds and hosts them; they declare the keys it requires of them. */
+const MC_APP_TYPES = ['merchant-center-custom-view', 'merchant-center-custom-application'];
+const isMcApp = (app: DeployedApp) => MC_APP_TYPES.includes(app.applicationType);
+const mcAppRequired: Record<string, string[]> = {
+  'order-panel': ['APPLICATION_URL', 'CLOUD_IDENTIFIER', 'CUSTOM_VIEW_ID'],
+  'operations-app': ['APPLICATION_URL', 'CLOUD_IDENTIFIER', 'CUSTOM_APPLICATION_ID', 'ENTRY_POINT_URI_PATH'],
+};
 
 const appRequired: Record<string, (keyof Env)[]> = {
   'order-event-app': orderEventRequired,
@@ -73,6 +81,7 @@ function secretKeys(): string[] {
     CLARUS_WEBHOOK_TOKEN: 'value-of-CLARUS_WEBHOOK_TOKEN',
     OPS_API_TOKEN: 'value-of-OPS_API_TOKEN',
     ALERT_WEBHOOK_URL: 'https://alerts.example.com/value-of-ALERT_WEBHOOK_URL',
+    SKU_GUARD_SECRET: 'value-of-SKU_GUARD_SECRET',
   };
   const config = loadConfig(env);
   return secretValues(config).map((value) => Object.keys(env).find((key) => env[key] === value) ?? value);
@@ -108,7 +117,22 @@ describe('connect.yaml', () => {
     }
   });
 
-  it('deploys the four apps, each from its own folder, on the documented endpoints and schedules', () => {
+  it('is checked for the customizations too: a custom view without CUSTOM_VIEW_ID is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connect-yaml-'));
+    try {
+      writeFileSync(
+        join(dir, 'connect.yaml'),
+        readFileSync(connectYamlPath, 'utf8').replace('- key: CUSTOM_VIEW_ID', '- key: CUSTOM_VIEW_ID_X'),
+      );
+      const result = validate(join(dir, 'connect.yaml'));
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/custom view must have CUSTOM_VIEW_ID/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deploys the four apps and the two Merchant Center customizations, each from its own folder', () => {
     const summary = apps.map((app) => [
       app.name,
       app.applicationType,
@@ -120,7 +144,14 @@ describe('connect.yaml', () => {
       ['inventory-job', 'job', '/inventory-sync', '*/5 * * * *'],
       ['reconciliation-job', 'job', '/reconcile', '*/15 * * * *'],
       ['fulfilment-service', 'service', '/clarus', undefined],
+      ['order-panel', 'merchant-center-custom-view', undefined, undefined],
+      ['operations-app', 'merchant-center-custom-application', undefined, undefined],
     ]);
+    for (const app of apps)
+      expect({ app: app.name, folder: existsSync(join(root, app.name, 'package.json')) }).toEqual({
+        app: app.name,
+        folder: true,
+      });
     const eventApp = apps[0];
     expect(eventApp?.retryPolicy).toMatchObject({ strategy: 'exponential-backoff' });
   });
@@ -159,6 +190,7 @@ describe('connect.yaml', () => {
         'CLARUS_WEBHOOK_TOKEN',
         'CTP_CLIENT_SECRET',
         'OPS_API_TOKEN',
+        'SKU_GUARD_SECRET',
       ].sort(),
     );
     for (const app of apps) {
@@ -182,13 +214,26 @@ describe('connect.yaml', () => {
         .filter((e) => e.required)
         .map((e) => e.key)
         .sort();
-      expect({ app: app.name, required: declaredRequired }).toEqual({ app: app.name, required: mustHave });
+      const expected = [...mustHave, ...(mcAppRequired[app.name] ?? [])].sort();
+      expect({ app: app.name, required: declaredRequired }).toEqual({ app: app.name, required: expected });
     }
   });
 
-  it('declares the configuration once, shared by all four apps, so they cannot disagree on SKU rules or mappings', () => {
+  it('declares the configuration once, shared by all apps, so they cannot disagree on SKU rules or mappings', () => {
     expect(shared?.standardConfiguration?.length).toBeGreaterThan(0);
-    expect(apps.filter((app) => app.configuration !== undefined).map((app) => app.name)).toEqual([]);
+    // Only the customizations carry keys of their own: the ones Connect requires per customization.
+    expect(apps.filter((app) => app.configuration !== undefined).map((app) => app.name)).toEqual(
+      apps.filter(isMcApp).map((app) => app.name),
+    );
+    for (const app of apps.filter(isMcApp)) {
+      expect({
+        app: app.name,
+        own: (app.configuration?.standardConfiguration ?? []).map((e) => e.key).sort(),
+      }).toEqual({
+        app: app.name,
+        own: mcAppRequired[app.name],
+      });
+    }
   });
 
   it('states the same defaults as the schema, so Merchant Center shows what the app would use anyway', () => {

@@ -14,3 +14,4 @@ export * from './fulfilment';
 export * from './commercetools';
 export * from './operations';
 export * from './reconciliation';
+export * from './products';

@@ -1,11 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   CUSTOM_OBJECT_KEY_MAX_LENGTH,
   CUSTOM_OBJECT_KEY_PATTERN,
   EXCEPTION_KIND_NAMES,
   TEAMS,
+  byMostRecent,
   exceptionsToCsv,
-  isNotFound,
+  opsAuthenticatorFromConfig,
+  pageOf,
+  searchExceptions,
   type ExceptionFilter,
   type ExceptionRecord,
   type ExceptionStatus,
@@ -14,13 +16,16 @@ import {
   type Team,
 } from '@clarus-connector/core';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { opsGuard } from './ops-guard';
+import { opsViewRoutes } from './ops-views';
+import { orderNotFound, resolveOrderId } from './order-ref';
 
 export const OPS_PREFIX = '/ops';
 
 /** What the operations API needs from the integration. */
 export type OpsIntegration = Pick<
   Integration,
-  'config' | 'logger' | 'now' | 'api' | 'exceptions' | 'orderExport' | 'health'
+  'config' | 'logger' | 'now' | 'api' | 'exceptions' | 'orderExport' | 'health' | 'jobState' | 'orderView'
 >;
 
 export interface OpsRoutesOptions {
@@ -29,22 +34,24 @@ export interface OpsRoutesOptions {
 }
 
 const STATUSES: readonly ExceptionStatus[] = ['open', 'resolved'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Order numbers are the merchant's: anything printable, within reason. */
-const isOrderIdOrNumber = (value: string) =>
-  value.length >= 1 && value.length <= 100 && !/\p{Cc}/u.test(value);
+/** Page size of GET /ops/exceptions when `limit` is not given, and the largest allowed. */
+export const EXCEPTIONS_PAGE_DEFAULT = 100;
+export const EXCEPTIONS_PAGE_MAX = 500;
 
 /**
- * The operations API (DESIGN "Operations"): health, exceptions as JSON and CSV, resend an order, resolve
- * an exception. Every route needs `Authorization: Bearer <OPS_API_TOKEN>` (compared in constant time).
- * Routes validate their input and call one use case each.
+ * The operations API (DESIGN "Operations"): health, exceptions as JSON (paged) and CSV, resend an order,
+ * resolve an exception, and the read-only views of the Merchant Center UIs (ops-views.ts). Every route
+ * needs one of: `Authorization: Bearer <OPS_API_TOKEN>` (constant time), a Merchant Center forward-to JWT
+ * (view permission to read, manage to resend/resolve), or a commercetools API client token with
+ * OPS_API_CLIENT_SCOPE (ADR 0013). Routes validate their input and call one use case each.
  */
 export function opsRoutes(integration: OpsIntegration, options: OpsRoutesOptions = {}): Router {
   const token = integration.config.operations.opsApiToken;
   if (!token) throw new Error('OPS_API_TOKEN is required by the fulfilment-service');
   const { logger } = integration;
   const router = Router();
-  router.use(OPS_PREFIX, authenticate(token, integration.logger));
+  router.use(OPS_PREFIX, opsGuard(opsAuthenticatorFromConfig(integration.config, logger)));
+  router.use(opsViewRoutes(integration, OPS_PREFIX));
 
   router.get(
     `${OPS_PREFIX}/health`,
@@ -67,9 +74,21 @@ export function opsRoutes(integration: OpsIntegration, options: OpsRoutesOptions
       const filter = parseFilter(req, res);
       if (!filter) return;
       const records = await listed(filter);
-      // JSON unless the client prefers CSV (a spreadsheet import, `Accept: text/csv`).
-      if (req.accepts(['application/json', 'text/csv']) === 'text/csv') sendCsv(res, records);
-      else res.status(200).json({ count: records.length, exceptions: records });
+      // JSON unless the client prefers CSV (a spreadsheet import, `Accept: text/csv`): every row, unpaged.
+      if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+        sendCsv(res, records);
+        return;
+      }
+      const paging = parsePaging(req, res);
+      if (!paging) return;
+      const page = pageOf(records, paging.offset, paging.limit);
+      res.status(200).json({
+        count: page.items.length,
+        total: page.total,
+        offset: page.offset,
+        limit: page.limit,
+        exceptions: page.items,
+      });
     }),
   );
 
@@ -107,16 +126,9 @@ export function opsRoutes(integration: OpsIntegration, options: OpsRoutesOptions
     `${OPS_PREFIX}/orders/:orderId/resend`,
     wrap(async (req, res) => {
       const given = String(req.params.orderId ?? '');
-      if (!isOrderIdOrNumber(given)) {
-        res.status(404).json({ error: 'order_not_found', message: 'the order id or number is not valid' });
-        return;
-      }
-      const orderId = UUID.test(given) ? given : await orderIdByNumber(given);
+      const orderId = await resolveOrderId(integration.api, given);
       if (!orderId) {
-        res.status(404).json({
-          error: 'order_not_found',
-          message: `no order with id or order number "${given}" in commercetools`,
-        });
+        res.status(404).json(orderNotFound(given));
         return;
       }
       const outcome = await integration.orderExport.exportOrder({
@@ -138,29 +150,27 @@ export function opsRoutes(integration: OpsIntegration, options: OpsRoutesOptions
   });
   return router;
 
-  async function listed(filter: ExceptionFilter): Promise<ExceptionRecord[]> {
+  /** The filtered exceptions, narrowed by `?q=` (order number, order id or SKU), most recent first. */
+  async function listed(filter: ExceptionFilter & { search?: string }): Promise<ExceptionRecord[]> {
     const records = await integration.exceptions.list(filter);
-    // Most recent first, then by key: the JSON and the CSV list the same rows in the same order.
-    return records.sort((a, b) =>
-      a.lastSeenAt !== b.lastSeenAt ? (a.lastSeenAt < b.lastSeenAt ? 1 : -1) : a.key < b.key ? -1 : 1,
-    );
-  }
-
-  async function orderIdByNumber(orderNumber: string): Promise<string | undefined> {
-    try {
-      return (await integration.api.orders().withOrderNumber({ orderNumber }).get().execute()).body.id;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    return searchExceptions(records, filter.search).sort(byMostRecent);
   }
 }
 
 // ---- validation -----------------------------------------------------------------------------------
 
-/** `?team=&kind=&status=`, each optional; an unknown value is a 400 naming the parameter. */
-function parseFilter(req: Request, res: Response): ExceptionFilter | undefined {
-  const filter: ExceptionFilter = {};
+/** `?team=&kind=&status=&q=`, each optional; an unknown value is a 400 naming the parameter. */
+function parseFilter(req: Request, res: Response): (ExceptionFilter & { search?: string }) | undefined {
+  const q = req.query.q;
+  if (q !== undefined && (typeof q !== 'string' || q.length > 100)) {
+    res.status(400).json({
+      error: 'invalid_query',
+      parameter: 'q',
+      message: 'q must be one text of at most 100 characters',
+    });
+    return undefined;
+  }
+  const filter: ExceptionFilter & { search?: string } = q ? { search: q } : {};
   const checks = [
     ['team', TEAMS],
     ['kind', EXCEPTION_KIND_NAMES],
@@ -182,6 +192,26 @@ function parseFilter(req: Request, res: Response): ExceptionFilter | undefined {
     else filter.status = raw as ExceptionStatus;
   }
   return filter;
+}
+
+/** `?limit=&offset=` of the JSON list: whole numbers, limit 1–500 (default 100), offset from 0. */
+function parsePaging(req: Request, res: Response): { limit: number; offset: number } | undefined {
+  const read = (name: 'limit' | 'offset', fallback: number, min: number, max: number) => {
+    const raw = req.query[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (value >= min && value <= max) return value;
+    res.status(400).json({
+      error: 'invalid_query',
+      parameter: name,
+      message: `${name} must be a whole number from ${min} to ${max}`,
+    });
+    return undefined;
+  };
+  const limit = read('limit', EXCEPTIONS_PAGE_DEFAULT, 1, EXCEPTIONS_PAGE_MAX);
+  if (limit === undefined) return undefined;
+  const offset = read('offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  return offset === undefined ? undefined : { limit, offset };
 }
 
 function exceptionKeyParam(req: Request, res: Response): string | undefined {
@@ -238,29 +268,22 @@ function sendExportOutcome(res: Response, outcome: ExportOutcome): void {
       if (outcome.retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
       res.status(503).json({ outcome: outcome.kind, orderId: outcome.orderId, reason: outcome.reason });
       return;
+    case 'rejected':
+      // Refused for good (Clarus 4xx, unreadable answer): the exception it raised names the reason.
+      res.status(200).json({
+        outcome: outcome.kind,
+        orderId: outcome.orderId,
+        reason: outcome.reason,
+        symbols: outcome.symbols,
+      });
+      return;
+    case 'failed':
+      res.status(500).json({ outcome: outcome.kind, orderId: outcome.orderId, message: 'internal error' });
+      return;
   }
 }
 
-// ---- guards ---------------------------------------------------------------------------------------
-
-function authenticate(token: string, logger: OpsIntegration['logger']): RequestHandler {
-  const expected = digest(token);
-  return (req, res, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '');
-    // Equal-length digests: the comparison takes the same time whatever the caller sent.
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
-      logger.warn('operations API refused: missing or wrong bearer token', { path: req.path });
-      res
-        .status(401)
-        .setHeader('WWW-Authenticate', 'Bearer realm="clarus-ops"')
-        .json({ error: 'unauthorized', message: 'send Authorization: Bearer <OPS_API_TOKEN>' });
-      return;
-    }
-    next();
-  };
-}
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+// ---- helpers --------------------------------------------------------------------------------------
 
 const wrap =
   (handler: (req: Request, res: Response) => Promise<void>): RequestHandler =>

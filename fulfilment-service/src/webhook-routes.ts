@@ -115,9 +115,14 @@ async function stockHandler(deps: WebhookRoutesDeps, req: Request, res: Response
     updated: outcome.updated,
     unchanged: outcome.unchanged,
     failed: outcome.failed,
+    collisions: outcome.collisions.length,
+    skippedNewer: outcome.skippedNewer.length,
   });
-  // Entries whose write failed transiently are retried by the next inventory run (it owns that retry).
-  res.status(200).json({ outcome: 'synced', productCode, ...outcome });
+  // Entries whose write failed transiently, or that kept being written after every Clarus read, are left to
+  // the next inventory run (it owns that retry). A code two SKUs share is acknowledged: `sku-collision` is
+  // open for operations and retrying cannot help.
+  const result = outcome.collisions.length ? 'sku_collision' : 'synced';
+  res.status(200).json({ ...outcome, outcome: result, productCode });
 }
 
 // ---- guards ---------------------------------------------------------------------------------------

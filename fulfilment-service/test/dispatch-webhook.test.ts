@@ -1,4 +1,4 @@
-import type { Order, ShippingMethod } from '@commercetools/platform-sdk';
+import type { ShippingMethod } from '@commercetools/platform-sdk';
 import {
   importMultiShipmentOrder,
   importOrder,
@@ -10,7 +10,9 @@ import {
 import {
   clarusCalls,
   ctCalls,
+  ctWrites as writesTo,
   deliveries,
+  exportedOrder,
   freshOrder,
   startService,
   startTestWorld,
@@ -53,18 +55,12 @@ afterAll(async () => {
 });
 
 /** An order in commercetools, exported to Clarus by the order export use case (goods out + syncInfo). */
-async function exported(
-  spec: Omit<OrderSpec, 'shippingMethod'>,
-): Promise<{ order: Order; goodsOutId: number }> {
-  const order = await importOrder(world.api, { ...spec, shippingMethod: nextDay });
-  const outcome = await service.integration.orderExport.exportOrder({ orderId: order.id });
-  if (outcome.kind !== 'exported') throw new Error(`export failed: ${JSON.stringify(outcome)}`);
-  return { order, goodsOutId: Object.values(outcome.goodsOuts)[0]! };
-}
+const exported = (spec: Omit<OrderSpec, 'shippingMethod'>) =>
+  exportedOrder(service, { ...spec, shippingMethod: nextDay });
 
 const openExceptions = async (kind: string) =>
   (await service.integration.exceptions.list({ status: 'open' })).filter((e) => e.kind === kind);
-const ctWrites = async () => (await ctCalls(world)).filter((c) => c.startsWith('POST '));
+const ctWrites = () => writesTo(world);
 
 describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => {
   it('writes one delivery with a parcel per package and Shipped; three repeats write nothing', async () => {

@@ -10,7 +10,7 @@ import {
   listen,
   type Integration,
 } from '@clarus-connector/core';
-import { startTestWorld, type TestWorld } from '@clarus-connector/sandbox';
+import { importOrder, startTestWorld, type OrderSpec, type TestWorld } from '@clarus-connector/sandbox';
 import { createApp, type AppOptions } from '../src/app';
 import { DISPATCH_WEBHOOK_PATH, STOCK_WEBHOOK_PATH } from '../src/webhook-routes';
 
@@ -92,4 +92,20 @@ export function clarusCalls(world: TestWorld): string[] {
       const query = String((r.body as { query?: unknown } | undefined)?.query ?? '');
       return `GRAPHQL ${/\{\s*(\w+)\s*\{\s*all/.exec(query)?.[1] ?? '?'}`;
     });
+}
+
+/** An order in commercetools, exported to Clarus by the order export use case (goods out + syncInfo). */
+export async function exportedOrder(
+  service: ServiceUnderTest,
+  spec: OrderSpec,
+): Promise<{ order: Order; goodsOutId: number }> {
+  const order = await importOrder(service.world.api, spec);
+  const outcome = await service.integration.orderExport.exportOrder({ orderId: order.id });
+  if (outcome.kind !== 'exported') throw new Error(`export failed: ${JSON.stringify(outcome)}`);
+  return { order, goodsOutId: Object.values(outcome.goodsOuts)[0]! };
+}
+
+/** commercetools writes (POST) other than token requests, as `POST /path`. */
+export async function ctWrites(world: TestWorld): Promise<string[]> {
+  return (await ctCalls(world)).filter((c) => c.startsWith('POST '));
 }

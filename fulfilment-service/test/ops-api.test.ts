@@ -294,7 +294,7 @@ describe('operations API: resend', () => {
     expect(first.body.outcome).toBe('invalid');
     expect(JSON.stringify(first.body.problems)).toMatch(/express/);
     const [exception] = (
-      await before.integration.exceptions.list({ kind: 'order-validation-failed', status: 'open' })
+      await before.integration.exceptions.list({ kind: 'shipping-method-unmapped', status: 'open' })
     ).filter((e) => e.entity.id === order.id);
     expect(exception).toBeDefined();
 

@@ -121,3 +121,130 @@ describe('POST /clarus/webhooks/stock, fired by the Clarus simulator', () => {
     }
   });
 });
+
+describe('one SKU translation on the stock webhook (issue 10, class 7)', () => {
+  let w: TestWorld;
+  let s: ServiceUnderTest;
+  afterEach(async () => {
+    await s?.close();
+    await w?.close();
+  });
+
+  const post = (svc: ServiceUnderTest, productCode: string) =>
+    fetch(svc.stockUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ product_code: productCode }),
+    });
+
+  it('updates SKU 00777 for Clarus product 00000777 under padStart 8 (the inverse rule says 777)', async () => {
+    w = await startTestWorld();
+    const chans = await seedSupplyChannels(w.api, ['web', 'store']);
+    await seedInventoryEntries(
+      w.api,
+      chans.map((channel) => ({ sku: '00777', channel, quantity: 1 })),
+    );
+    w.clarus.seedProducts([{ code: '00000777' }]);
+    w.clarus.setStock([{ productCode: '00000777', available: 40 }]);
+    s = await startService(w, {
+      CLARUS_SKU_RULES: JSON.stringify({ padStart: { length: 8, char: '0' } }),
+      INFLIGHT_LOOKBACK_MINUTES: '0',
+    });
+    const res = await post(s, '00000777');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      outcome: 'synced',
+      productCode: '00000777',
+      skus: ['00777'],
+      updated: 2,
+      unmappedCodes: [],
+      collisions: [],
+    });
+    expect((await inventoryByChannelKey(w.api, chans)).get('00777')).toEqual({ web: [40], store: [40] });
+  });
+
+  it('reports 01234 and 1234 (stripLeadingZeros) as a sku-collision naming both and writes neither', async () => {
+    w = await startTestWorld();
+    const chans = await seedSupplyChannels(w.api, ['web']);
+    await seedInventoryEntries(w.api, [
+      { sku: '01234', channel: chans[0]!, quantity: 5 },
+      { sku: '1234', channel: chans[0]!, quantity: 6 },
+    ]);
+    w.clarus.seedProducts([{ code: '1234' }]);
+    w.clarus.setStock([{ productCode: '1234', available: 40 }]);
+    s = await startService(w, { CLARUS_SKU_RULES: JSON.stringify({ stripLeadingZeros: true }) });
+    await w.ct.resetRequests();
+    const res = await post(s, '1234');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      outcome: 'sku_collision',
+      productCode: '1234',
+      skus: [],
+      collisions: [{ code: '1234', skus: ['01234', '1234'] }],
+      updated: 0,
+      exceptionsRaised: 1,
+    });
+    expect(
+      (await w.ct.requests()).filter((r) => r.method === 'POST' && /\/inventory(\/|\?|$)/.test(r.url)),
+    ).toEqual([]);
+    const state = await inventoryByChannelKey(w.api, chans);
+    expect(state.get('01234')).toEqual({ web: [5] });
+    expect(state.get('1234')).toEqual({ web: [6] });
+    const open = (await s.integration.exceptions.list({ status: 'open' })).filter(
+      (e) => e.kind === 'sku-collision',
+    );
+    expect(open.map((e) => [e.entity.id, e.team])).toEqual([['1234', 'operations']]);
+    expect(open[0]?.message).toContain('01234 and 1234');
+
+    // A repeat changes nothing and raises nothing new.
+    const again = await post(s, '1234');
+    expect(await again.json()).toMatchObject({ outcome: 'sku_collision', exceptionsRaised: 0 });
+  });
+});
+
+describe('the stock webhook against a concurrent inventory run (issue 10, class 8)', () => {
+  let w: TestWorld;
+  let s: ServiceUnderTest;
+  afterAll(async () => {
+    await s?.close();
+    await w?.close();
+  });
+
+  it('job reads Clarus at T0, the webhook reads at T1 and writes over HTTP, the job keeps the fresher value', async () => {
+    w = await startTestWorld();
+    const chans = await seedSupplyChannels(w.api, ['web', 'store']);
+    await seedInventoryEntries(
+      w.api,
+      chans.map((channel) => ({ sku: 'RACE-1', channel, quantity: 0 })),
+    );
+    w.clarus.seedProducts([{ code: 'RACE-1' }]);
+    w.clarus.setStock([{ productCode: 'RACE-1', available: 10 }]);
+    const env = { INFLIGHT_LOOKBACK_MINUTES: '0' };
+    s = await startService(w, env);
+    let webhookStatus: number | undefined;
+    let fired = false;
+    const job = w.integration(env, {
+      quickClarusRetries: true,
+      wrapClarus: (client) => ({
+        ...client,
+        async *stockBalances(query, options) {
+          yield* client.stockBalances(query, options);
+          if (fired) return;
+          fired = true;
+          // After the job's complete read (T0), before its writes: Clarus moves and the webhook fires.
+          w.clarus.setStock([{ productCode: 'RACE-1', available: 25 }]);
+          const res = await fetch(s.stockUrl(), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ product_code: 'RACE-1' }),
+          });
+          webhookStatus = res.status;
+        },
+      }),
+    });
+    const result = await job.inventorySync.run();
+    expect(webhookStatus).toBe(200);
+    expect(result).toMatchObject({ kind: 'ran', summary: { outcome: 'finished', failed: 0 } });
+    expect((await inventoryByChannelKey(w.api, chans)).get('RACE-1')).toEqual({ web: [25], store: [25] });
+  });
+});

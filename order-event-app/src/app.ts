@@ -25,6 +25,7 @@ export function createApp(
   const handler = orderEventsHandler({
     exporter: integration.orderExport,
     cancellation: integration.orderCancellation,
+    products: integration.productSync,
     exceptions: integration.exceptions,
     logger,
     now: integration.now,

@@ -1,13 +1,22 @@
-import type { Order } from '@commercetools/platform-sdk';
-import type { ExceptionStore, Logger, OrderCancellation, OrderExport } from '@clarus-connector/core';
+import type {
+  ExceptionStore,
+  Logger,
+  OrderCancellation,
+  OrderExport,
+  ProductSync,
+} from '@clarus-connector/core';
 import type { Request, Response } from 'express';
-import { classify, decodeMessage, pushEnvelopeSchema } from './pubsub-envelope';
+import { parseDelivery } from './delivery';
+import { classifyProductMessage, handleProductEvent } from './product-events';
+import { classify } from './pubsub-envelope';
 
 export const EXCEPTION_UNDECODABLE_MESSAGE = 'undecodable-message';
 
 export interface OrderEventsRouteDeps {
   exporter: OrderExport;
   cancellation: OrderCancellation;
+  /** Product messages (PRODUCT_MASTER=commercetools): product-events.ts. */
+  products?: ProductSync;
   exceptions: ExceptionStore;
   logger: Logger;
   now: () => number;
@@ -16,35 +25,62 @@ export interface OrderEventsRouteDeps {
 }
 
 /**
- * Pub/Sub push endpoint. 2xx acknowledges (done, or nothing a retry could fix: recorded as an exception);
- * 503 asks Pub/Sub to redeliver with the subscription's backoff; 400 is for requests that are not push envelopes.
+ * Event endpoint (Pub/Sub push on Google Cloud, a Service Bus delivery on Azure). 2xx acknowledges (done, or
+ * nothing a retry could fix: recorded as an exception); 503 asks the queue to redeliver (docs/adr/0014);
+ * 400 is for requests that are not deliveries.
  */
 export function orderEventsHandler(deps: OrderEventsRouteDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    const envelope = pushEnvelopeSchema.safeParse(req.body);
-    if (!envelope.success) {
-      const issue = envelope.error.issues[0];
-      res.status(400).json({
-        error: 'invalid_envelope',
-        message:
-          `not a Pub/Sub push envelope: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim(),
-      });
+    // Pub/Sub push envelope (Google Cloud) or a Service Bus delivery (Azure): see delivery.ts.
+    const delivery = parseDelivery(req.body);
+    if (delivery.kind === 'invalid') {
+      res.status(400).json({ error: 'invalid_envelope', message: delivery.message });
       return;
     }
-    const decoded = decodeMessage(envelope.data);
+    const decoded = delivery.decoded;
     if (!decoded.ok) {
-      await deps.exceptions.raise({
-        kind: EXCEPTION_UNDECODABLE_MESSAGE,
-        entity: { type: 'message', id: decoded.messageId },
-        team: 'operations',
-        message: `Pub/Sub message ${decoded.messageId} could not be read (${decoded.reason}); it was acknowledged so it is not redelivered forever. Check the commercetools Subscription's format.`,
-        details: { subscription: envelope.data.subscription },
-      });
+      const recorded = await deps.exceptions
+        .raise({
+          kind: EXCEPTION_UNDECODABLE_MESSAGE,
+          entity: { type: 'message', id: decoded.messageId },
+          team: 'operations',
+          message: `${delivery.transport} message ${decoded.messageId} could not be read (${decoded.reason}); it was acknowledged so it is not redelivered forever. Check the commercetools Subscription's format.`,
+          details: { subscription: delivery.subscription },
+        })
+        .then(
+          () => true,
+          (error: unknown) => {
+            deps.logger.warn('could not record an undecodable message; asking for redelivery', { error });
+            return false;
+          },
+        );
+      // Acknowledged only once the exception is recorded; never commercetools' status passed through.
+      if (!recorded) {
+        res.status(503).json({ outcome: 'retry_later', messageId: decoded.messageId });
+        return;
+      }
       deps.logger.warn('undecodable message acknowledged', {
         messageId: decoded.messageId,
         reason: decoded.reason,
       });
       res.status(202).json({ outcome: 'undecodable', messageId: decoded.messageId });
+      return;
+    }
+
+    const productEvent = deps.products && classifyProductMessage(decoded.message);
+    if (productEvent && deps.products) {
+      const outcome = await Promise.race([
+        handleProductEvent(
+          { products: deps.products, logger: deps.logger },
+          productEvent,
+          deps.now() + deps.budgetMs,
+        ),
+        overBudget(deps.budgetMs + 500),
+      ]);
+      const kind = outcome === 'over_budget' ? outcome : outcome.kind;
+      if (outcome !== 'over_budget' && outcome.kind === 'retry_later' && outcome.retryAfterMs)
+        res.setHeader('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
+      res.status(statusFor(kind)).json({ outcome: kind, productId: productEvent.productId });
       return;
     }
 
@@ -54,35 +90,46 @@ export function orderEventsHandler(deps: OrderEventsRouteDeps) {
       return;
     }
     const deadline = deps.now() + deps.budgetMs;
+    // The payload is only a hint (it may be hours old): the use case reads the order as it is now.
     const work =
       event.kind === 'export'
         ? deps.exporter.exportOrder({
             orderId: event.orderId,
-            order: orderFrom(event.order, event.orderId),
+            source: decoded.message.type === 'OrderImported' ? 'imported' : 'created',
             deadline,
           })
         : deps.cancellation.cancelOrder(event.orderId, { deadline });
     // The claim keeps a late finisher safe; the answer must not miss the ack deadline.
-    const outcome = await Promise.race([work, overBudget(deps.budgetMs + 500)]);
-    if (outcome === 'over_budget' || outcome.kind === 'retry_later' || outcome.kind === 'in_progress') {
-      const retryAfterMs =
-        outcome !== 'over_budget' && outcome.kind === 'retry_later' ? outcome.retryAfterMs : undefined;
-      if (retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
-      res
-        .status(503)
-        .json({ outcome: outcome === 'over_budget' ? 'over_budget' : outcome.kind, orderId: event.orderId });
-      return;
-    }
-    res.status(200).json({ outcome: outcome.kind, orderId: event.orderId });
+    const outcome = await Promise.race([
+      work.catch((error: unknown) => {
+        // The use cases answer every failure with an outcome; anything thrown anyway is a bug. Never pass an
+        // upstream status (a Clarus 422, a commercetools 400) through: that would read as "bad delivery".
+        deps.logger.error('order event failed unexpectedly', { orderId: event.orderId, error });
+        return { kind: 'failed' as const, orderId: event.orderId };
+      }),
+      overBudget(deps.budgetMs + 500),
+    ]);
+    const status = statusFor(outcome === 'over_budget' ? outcome : outcome.kind);
+    if (status === 503 && outcome !== 'over_budget' && outcome.kind === 'retry_later' && outcome.retryAfterMs)
+      res.setHeader('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
+    res
+      .status(status)
+      .json({ outcome: outcome === 'over_budget' ? 'over_budget' : outcome.kind, orderId: event.orderId });
   };
+}
+
+/**
+ * Outcome → HTTP answer (docs/adr/0001-ack-and-retry.md): 503 = redeliver later (transient, in progress,
+ * an ambiguous create in its hold, over budget); 500 = an unexpected error (recorded as an exception, retried
+ * with backoff until a fix is deployed); 200 = acknowledged, including every permanent refusal (rejected,
+ * invalid, refused: an exception names the order) and orders that must not ship (skipped).
+ */
+export function statusFor(kind: string): 200 | 500 | 503 {
+  if (kind === 'over_budget' || kind === 'retry_later' || kind === 'in_progress') return 503;
+  if (kind === 'failed') return 500;
+  return 200;
 }
 
 function overBudget(ms: number): Promise<'over_budget'> {
   return new Promise((resolve) => setTimeout(() => resolve('over_budget'), ms).unref());
-}
-
-/** The payload's order, when it looks like one; otherwise the use case fetches it. */
-function orderFrom(payload: Record<string, unknown> | undefined, orderId: string): Order | undefined {
-  if (!payload || payload.id !== orderId || !Array.isArray(payload.lineItems)) return undefined;
-  return payload as unknown as Order;
 }

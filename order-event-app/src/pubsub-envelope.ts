@@ -45,12 +45,20 @@ export function decodeMessage(envelope: PushEnvelope): DecodedMessage {
   } catch {
     return { ok: false, messageId, reason: 'message.data is not base64-encoded JSON' };
   }
+  return readCommercetoolsMessage(json, messageId, 'message.data');
+}
+
+/**
+ * Validates parsed JSON as a commercetools message (or subscription notification), whatever transport
+ * carried it. `field` names where it came from, for the exception a failure becomes.
+ */
+export function readCommercetoolsMessage(json: unknown, messageId: string, field: string): DecodedMessage {
   const parsed = commercetoolsMessageSchema.safeParse(json);
   if (!parsed.success) {
     return {
       ok: false,
       messageId,
-      reason: `message.data is not a commercetools message (${parsed.error.issues[0]?.message})`,
+      reason: `${field} is not a commercetools message (${parsed.error.issues[0]?.message})`,
     };
   }
   return { ok: true, messageId, message: parsed.data };

@@ -105,3 +105,51 @@ it('exports 50 orders published through a push subscription, duplicates included
   expect(ours).toHaveLength(50);
   expect(new Set(ours).size).toBe(50);
 }, 120_000);
+
+it('redelivers what the app nacks (503 while Clarus throttles) and exports it once when Clarus recovers', async () => {
+  const [shippingMethod] = await seedShippingMethods(world.api, ['ps-retry']);
+  const order = await importOrder(world.api, {
+    orderNumber: 'PS-NACK-1',
+    lines: [{ sku: 'PS-MUG', quantity: 1 }],
+    shippingMethod,
+  });
+  const [topic] = await pubsub.createTopic('commercetools-orders-nack');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await topic.createSubscription('clarus-order-events-nack', {
+    // Its own query string: redeliveries from the first test's subscription may still arrive.
+    pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/order-events?case=nack` },
+    ackDeadlineSeconds: 10,
+    retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 2 } },
+  });
+  const deliveries: number[] = [];
+  server.on('request', (req, res) => {
+    if (req.url === '/order-events?case=nack') res.on('finish', () => deliveries.push(res.statusCode));
+  });
+  // Clarus refuses the create twice (429: nothing created), so the first deliveries are nacked.
+  world.clarus.injectFault({
+    kind: 'rate_limit',
+    retryAfterSeconds: 1,
+    count: 2,
+    match: { method: 'POST', path: '/api/goods_outs' },
+  });
+  await topic.publishMessage({ data: Buffer.from(JSON.stringify(orderMessage('OrderCreated', order))) });
+
+  const goodsOuts = () => world.clarus.goodsOuts().filter((g) => g.attributes.reference === 'PS-NACK-1');
+  // Waits for the observable outcome (the goods out and the acknowledging answer), bounded; no fixed sleep
+  // decides the result.
+  const deadline = Date.now() + 60_000;
+  while ((goodsOuts().length === 0 || deliveries.at(-1) !== 200) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 250));
+
+  expect(goodsOuts()).toHaveLength(1);
+  // Pub/Sub delivered again after the nack(s): 503 first, 200 last.
+  expect(deliveries[0]).toBe(503);
+  expect(deliveries.at(-1)).toBe(200);
+  const attempts = world.clarus.requests.filter(
+    (r) => r.method === 'POST' && r.path === '/api/goods_outs' && r.status !== undefined,
+  );
+  expect(attempts.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(2);
+  const synced = (await world.api.orders().withId({ ID: order.id }).get().execute()).body.syncInfo;
+  expect(synced).toHaveLength(1);
+}, 90_000);

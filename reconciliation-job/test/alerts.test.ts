@@ -65,7 +65,7 @@ describe('reconciliation-job: alerts on new exceptions', () => {
     expect(pass.alerts).toMatchObject({ outcome: 'sent', exceptions: 3 });
     expect(receiver.messages).toHaveLength(1);
     const [message] = receiver.messages;
-    expect(message!.text).toMatch(/^3 new Clarus connector exceptions: 3 order-validation-failed/);
+    expect(message!.text).toMatch(/^3 new Clarus connector exceptions: 3 shipping-method-unmapped/);
     for (const order of orders) {
       expect(message!.text).toContain(`order ${order.orderNumber} (id ${order.id})`);
     }
@@ -82,7 +82,7 @@ describe('reconciliation-job: alerts on new exceptions', () => {
     expect(again.alerts.outcome).toBe('empty');
     // A raiser repeating an open exception (the event app's redelivery, say) does not alert either.
     await job.integration.exceptions.raise({
-      kind: 'order-validation-failed',
+      kind: 'shipping-method-unmapped',
       entity: { type: 'order', id: orders[0]!.id, orderNumber: orders[0]!.orderNumber },
       message: 'repeated',
     });

@@ -108,6 +108,53 @@ describe('reconciliation-job: dispatch catch-up', () => {
     expect(deliveriesOf(await freshOrder(world, order))).toHaveLength(1);
   });
 
+  it('never picks a Delivered order: the pass reads nothing for it and it stays Delivered (issue example)', async () => {
+    const clock = testClock();
+    const job = buildJob(world, { env: SETTINGS, now: clock.now });
+    const { order, goodsOutId } = await exported(job, 'RC-DELIVERED-1');
+    // Dispatched and written by the webhook's use case; then the carrier integration reports it delivered.
+    await world.clarus.dispatch(goodsOutId, { shipments: [{ packages: 1 }], fireWebhook: false });
+    await job.integration.dispatchSync.applyDispatch({ goodsOutId });
+    const shipped = await freshOrder(world, order);
+    expect(shipped.shipmentState).toBe('Shipped');
+    const delivered = (
+      await world.api
+        .orders()
+        .withId({ ID: order.id })
+        .post({
+          body: {
+            version: shipped.version,
+            actions: [{ action: 'changeShipmentState', shipmentState: 'Delivered' }],
+          },
+        })
+        .execute()
+    ).body;
+
+    await world.ct.resetRequests();
+    world.clarus.resetRequests();
+    for (let i = 0; i < 3; i++) {
+      clock.advance(i === 0 ? 61 * MINUTE : 15 * MINUTE);
+      expect((await job.pass()).dispatchCatchUp.status).toBe('ok');
+    }
+    // Stuck age too: a delivered order is never "stuck in fulfilment".
+    clock.advance(3 * DAY);
+    expect((await job.pass()).stuckFulfilment.status).toBe('ok');
+
+    expect(await orderWrites(world, order.id)).toBe(0);
+    const after = await freshOrder(world, order);
+    expect(after.shipmentState).toBe('Delivered');
+    expect(after.version).toBe(delivered.version);
+    const aboutIt = world.clarus.requests.filter((r) =>
+      JSON.stringify(r.body ?? '').includes('RC-DELIVERED-1'),
+    );
+    expect(aboutIt).toEqual([]);
+    expect(
+      (await job.integration.exceptions.list({ kind: 'fulfilment-stuck' })).filter(
+        (e) => e.entity.id === order.id,
+      ),
+    ).toEqual([]);
+  });
+
   it('writes a shipment only once its carrier manifest closed, then the rest when it leaves; never twice', async () => {
     const clock = testClock();
     const job = buildJob(world, { env: SETTINGS, now: clock.now });

@@ -112,7 +112,11 @@ describe('reconciliation-job: order sweep', () => {
     );
     expect(first.orderSweep.orders.map((o) => o.orderId)).not.toContain(cancelled.id);
     expect(goodsOutsFor(world, 'CANCELLED-1')).toHaveLength(0);
-    const exception = (await job.integration.exceptions.list({ kind: 'order-validation-failed' })).find(
+    // An unmapped shipping method is master data for operations: its own kind, not a validation failure.
+    expect(
+      (await job.integration.exceptions.list({ kind: 'order-validation-failed' })).map((e) => e.entity.id),
+    ).not.toContain(invalid.id);
+    const exception = (await job.integration.exceptions.list({ kind: 'shipping-method-unmapped' })).find(
       (e) => e.entity.id === invalid.id,
     );
     expect(exception).toMatchObject({ status: 'open', team: 'operations', count: 1 });
@@ -122,11 +126,7 @@ describe('reconciliation-job: order sweep', () => {
     const second = await job.pass();
     expect(second.orderSweep.orders.map((o) => o.orderId)).not.toContain(invalid.id);
     expect(second.orderSweep.withOpenException).toBeGreaterThanOrEqual(1);
-    expect(
-      (await job.integration.exceptions.list({ kind: 'order-validation-failed' })).find(
-        (e) => e.entity.id === invalid.id,
-      )?.count,
-    ).toBe(1);
+    expect((await job.integration.exceptions.get(exception!.key))?.count).toBe(1);
 
     // Cancelled after all: the exception's condition cleared.
     await cancelOrder(world.api, invalid);
@@ -153,7 +153,7 @@ describe('reconciliation-job: order sweep', () => {
       match: { method: 'POST', path: '/api/goods_outs' },
     });
     world.clarus.resetRequests();
-    const exporting = eventApp.orderExport.exportOrder({ orderId: order.id, order });
+    const exporting = eventApp.orderExport.exportOrder({ orderId: order.id });
     await until(
       () => world.clarus.requests.some((r) => r.method === 'POST' && r.path === '/api/goods_outs'),
       'the event app to send its goods out',
@@ -174,7 +174,7 @@ describe('reconciliation-job: order sweep', () => {
       shippingMethod: nextDay,
     });
     const [eventOutcome, pass] = await Promise.all([
-      eventApp.orderExport.exportOrder({ orderId: twin.id, order: twin }),
+      eventApp.orderExport.exportOrder({ orderId: twin.id }),
       job.pass(),
     ]);
     const passOutcome = pass.orderSweep.orders.find((o) => o.orderId === twin.id)?.outcome;
@@ -182,6 +182,86 @@ describe('reconciliation-job: order sweep', () => {
     expect(['exported', 'already_exported', 'in_progress']).toContain(eventOutcome.kind);
     expect(goodsOutsFor(world, 'RACE-2')).toHaveLength(1);
     expect((await freshOrder(world, twin)).syncInfo).toHaveLength(1);
+  });
+
+  it('adopts the goods out of an event-app create whose answer was lost, instead of creating another', async () => {
+    const clock = testClock(15 * MINUTE);
+    const eventApp = buildJob(world, { env: SETTINGS, now: clock.now }).integration;
+    const order = await importOrder(world.api, {
+      orderNumber: 'SWEEP-LOST-1',
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
+    world.clarus.injectFault({
+      kind: 'drop_after_commit',
+      count: 1,
+      match: { method: 'POST', path: '/api/goods_outs' },
+    });
+    expect((await eventApp.orderExport.exportOrder({ orderId: order.id })).kind).toBe('retry_later');
+    expect(goodsOutsFor(world, 'SWEEP-LOST-1')).toHaveLength(1);
+
+    const pass = await buildJob(world, { env: SETTINGS, now: clock.now }).pass();
+    expect(pass.orderSweep.orders).toEqual(
+      expect.arrayContaining([{ orderId: order.id, orderNumber: 'SWEEP-LOST-1', outcome: 'exported' }]),
+    );
+    const [goodsOut, ...others] = goodsOutsFor(world, 'SWEEP-LOST-1');
+    expect(others).toHaveLength(0);
+    expect((await freshOrder(world, order)).syncInfo.map((s) => s.externalId)).toEqual([
+      String(goodsOut!.id),
+    ]);
+  });
+
+  it('acknowledges a Clarus rejection with an exception (rejected, not failed) and counts shipped orders as skipped', async () => {
+    const rejected = await importOrder(world.api, {
+      orderNumber: 'SWEEP-REJECT-1',
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
+    const shipped = await importOrder(world.api, {
+      orderNumber: 'SWEEP-SHIPPED-1',
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
+    await world.api
+      .orders()
+      .withId({ ID: shipped.id })
+      .post({
+        body: {
+          version: shipped.version,
+          actions: [{ action: 'changeShipmentState', shipmentState: 'Shipped' }],
+        },
+      })
+      .execute();
+    const clock = testClock(15 * MINUTE);
+    // Clarus has no warehouse 999: every create is answered 422 warehouse_not_found.
+    const job = buildJob(world, { env: { ...SETTINGS, CLARUS_WAREHOUSE_ID: '999' }, now: clock.now });
+    const first = await job.pass();
+    expect(first.orderSweep).toMatchObject({
+      status: 'ok',
+      failed: 0,
+      rejected: 1,
+      skippedBy: { shipped: 1 },
+    });
+    expect(first.orderSweep.orders).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ orderId: rejected.id, outcome: 'rejected' }),
+        expect.objectContaining({ orderId: shipped.id, outcome: 'skipped' }),
+      ]),
+    );
+    const exception = (await job.integration.exceptions.list({ kind: 'order-validation-failed' })).find(
+      (e) => e.entity.id === rejected.id,
+    );
+    expect(exception).toMatchObject({ status: 'open', team: 'ecommerce' });
+    expect(exception!.message).toMatch(/SWEEP-REJECT-1.*warehouse_not_found \(warehouse_id\)/);
+    expect(goodsOutsFor(world, 'SWEEP-SHIPPED-1')).toHaveLength(0);
+
+    // Left to a person: the next pass sends nothing again.
+    const creates = () =>
+      world.clarus.requests.filter((r) => r.method === 'POST' && r.path === '/api/goods_outs').length;
+    const before = creates();
+    const second = await job.pass();
+    expect(second.orderSweep.orders.map((o) => o.orderId)).not.toContain(rejected.id);
+    expect(creates()).toBe(before);
   });
 
   it('answers {"skipped":"locked"} while another pass holds the job lock', async () => {

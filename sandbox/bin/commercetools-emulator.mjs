@@ -40,6 +40,17 @@
  *     shipment) and store `shippingKey` on the delivery. The harness wraps both handlers of the mock's
  *     order repository: for a Multiple-mode order they run against the shipping entry's `shippingInfo`, so
  *     version bump, 409 checks and the answer stay the mock's own.
+ *   * `setParcelTrackingData`: the real API sets (or, without `trackingData`, removes) the tracking data of
+ *     the parcel named by `parcelId` or `parcelKey`, wherever its delivery sits (single or multi-shipment)
+ *     and answers 400 when no parcel matches; the mock has no such action ("Invalid action"). The harness
+ *     adds it to the mock's order action handler, so version bump, 409 checks and the answer stay the mock's.
+ *   * Order import: the real API keeps the draft's `completedAt` (historical orders are imported with
+ *     it); the mock drops it. The harness wraps the mock's import so the stored order has it.
+ *   * API Extensions: the real API accepts `product` as a trigger's `resourceTypeId` (release note of
+ *     24 September 2026, "Added API Extensions for Products"); mock 4.4.0 predates it and refuses the draft.
+ *     The harness validates Extension drafts with `product` read as an allowed type. The real API also stores
+ *     the draft's `additionalContext` (`includeOldResource`, GA since August 2026); the mock's create drops
+ *     it (its `setAdditionalContext` action keeps it): the harness wraps the create so the Extension has it.
  *   * Update actions the mock lacks (subscriptions: changeDestination, setMessages, setChanges, setEvents;
  *     channels: addRoles, removeRoles, setRoles) are applied by the harness.
  *   `--raw-custom-objects` turns the Custom Object corrections off, so a test can prove the product
@@ -194,8 +205,46 @@ async function correctMultiShipmentDeliveries() {
       action,
     );
   };
+
+  // setParcelTrackingData (see the header): the mock lacks it.
+  handler.setParcelTrackingData = async (_context, resource, action) => {
+    const deliveries = [
+      ...(resource.shippingInfo?.deliveries ?? []),
+      ...(resource.shipping ?? []).flatMap((s) => s.shippingInfo?.deliveries ?? []),
+    ];
+    const parcel = deliveries
+      .flatMap((d) => d.parcels ?? [])
+      .find((p) => (action.parcelId ? p.id === action.parcelId : p.key === action.parcelKey));
+    if (!action.parcelId && !action.parcelKey)
+      throw invalid('Either parcelId or parcelKey must be provided.');
+    if (!parcel) {
+      throw invalid(
+        `No parcel with ${action.parcelId ? `id '${action.parcelId}'` : `key '${action.parcelKey}'`}.`,
+      );
+    }
+    if (action.trackingData === undefined) delete parcel.trackingData;
+    else parcel.trackingData = action.trackingData;
+  };
 }
 await correctMultiShipmentDeliveries();
+
+// Order import keeps `completedAt` (see the header): wrap the mock's import so its saved resource carries it.
+{
+  const orders = ctMock.project(projectKey).getRepository('order');
+  const importOrder = orders.import.bind(orders);
+  orders.import = async (context, draft) => {
+    if (draft.completedAt === undefined) return importOrder(context, draft);
+    const saveNew = orders.saveNew;
+    // Writes run one at a time (see the header), so the swap cannot leak into another request.
+    orders.saveNew = (ctx, resource) =>
+      saveNew.call(orders, ctx, { ...resource, completedAt: draft.completedAt });
+    try {
+      return await importOrder(context, draft);
+    } finally {
+      orders.saveNew = saveNew;
+    }
+  };
+}
 
 async function findCustomObject(pk, container, key) {
   const repository = ctMock.project(pk).getRepository('key-value-document');
@@ -251,6 +300,38 @@ async function checkUpdateVersion(request, path) {
   const resource = current.json();
   if (typeof resource?.version !== 'number' || resource.version === body.version) return undefined;
   return concurrentModification(resource.id, body.version, resource.version);
+}
+
+// API Extensions (see the header): `product` triggers are valid, and the draft's `additionalContext` is kept.
+{
+  const extensions = ctMock.project(projectKey).getRepository('extension');
+  // The mock's draft schema knows the trigger resource types before `product` was added: validate the
+  // draft with every `product` trigger read as `cart` (an allowed one), so everything else is still checked.
+  const draftSchema = extensions.draftSchema;
+  const asKnownTypes = (draft) =>
+    draft && Array.isArray(draft.triggers)
+      ? {
+          ...draft,
+          triggers: draft.triggers.map((t) => (t?.resourceTypeId === 'product' ? { ...t, resourceTypeId: 'cart' } : t)),
+        }
+      : draft;
+  if (draftSchema) extensions.draftSchema = { safeParse: (draft) => draftSchema.safeParse(asKnownTypes(draft)) };
+  const createExtension = extensions.create.bind(extensions);
+  extensions.create = async (context, draft) => {
+    if (!draft.additionalContext) return createExtension(context, draft);
+    const saveNew = extensions.saveNew;
+    // Writes run one at a time (see the header), so the swap cannot leak into another request.
+    extensions.saveNew = (ctx, resource) =>
+      saveNew.call(extensions, ctx, {
+        ...resource,
+        additionalContext: { includeOldResource: draft.additionalContext.includeOldResource ?? false },
+      });
+    try {
+      return await createExtension(context, draft);
+    } finally {
+      extensions.saveNew = saveNew;
+    }
+  };
 }
 
 // --- query sort pass-through ------------------------------------------------------------------------

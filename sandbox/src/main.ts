@@ -2,6 +2,7 @@
  * `npm start`: the whole loop on local stand-ins — commercetools emulator, Clarus simulator, the four apps,
  * Pub/Sub delivery — with a short trading day and a report. `--keep` (or SANDBOX_KEEP=1) leaves it running.
  */
+import { startMerchantCenterPreview } from './merchant-center';
 import { formatReport } from './runner/report';
 import { runSandboxDay } from './runner/scenario';
 
@@ -39,6 +40,12 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`${formatReport(report)}\n`);
   if (!keep) return;
+  // The two Merchant Center customizations, served locally against this sandbox (forward-to stand-in).
+  const preview = await startMerchantCenterPreview({
+    env: stack.env,
+    ...(process.env.SANDBOX_PREVIEW_PORT ? { port: Number(process.env.SANDBOX_PREVIEW_PORT) } : {}),
+  });
+  const dispatched = report.dispatched[0]?.orderNumber;
   process.stdout.write(
     [
       '',
@@ -50,10 +57,13 @@ async function main(): Promise<void> {
       `    curl -H "Authorization: Bearer ${stack.opsToken}" ${stack.urls.fulfilment}/ops/health`,
       `  commercetools emulator ${stack.urls.ctApi} (project ${stack.config.commercetools.projectKey})`,
       `  Clarus simulator       ${stack.urls.clarus} (control API under /__control)`,
+      `  Merchant Center preview (forward-to stand-in ${preview.url}, its fulfilment-service ${preview.serviceUrl}):`,
+      `    Clarus WMS application  ${preview.operationsAppUrl()}`,
+      `    order panel             ${preview.orderPanelUrl(dispatched ?? '<order number>')}`,
       '',
     ].join('\n'),
   );
-  const stop = () => void stack.close().finally(() => process.exit(0));
+  const stop = () => void Promise.all([preview.close(), stack.close()]).finally(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -774,6 +774,37 @@ describe('Clarus simulator', () => {
       await expect(sim.dispatch(id)).rejects.toThrow(/COMPLETED/);
     });
 
+    it('re-labels a dispatched package (same id, new number; a carrier service swaps the shipment carrier)', async () => {
+      const [sku1] = seedCatalogue();
+      sim.seedCarrierServices([{ code: 'UPS-STD', carrierCode: 'UPS', carrierName: 'UPS Ltd' }]);
+      sim.configureWebhooks({ dispatchUrl: `${receiverUrl}/clarus/webhooks/dispatch?token=t` });
+      const { id } = await createGoodsOut({}, [{ product_id: sku1, order_quantity: 1 }]);
+      const { shipments } = await sim.dispatch(id, { fireWebhook: false });
+      const pkg = shipments[0]!.packages[0]!;
+
+      const relabelled = await sim.relabelPackage(pkg.id, {
+        trackingNumber: 'NEW-1',
+        carrierServiceCode: 'UPS-STD',
+      });
+      expect(relabelled.webhookStatus).toBe(202);
+      expect(relabelled.shipments[0]).toMatchObject({
+        id: shipments[0]!.id,
+        carrier: { code: 'UPS', name: 'UPS Ltd' },
+        carrier_service: { code: 'UPS-STD' },
+        packages: [{ id: pkg.id, tracking_number: 'NEW-1' }],
+      });
+      const over = await fetch(`${sim.url}/__control/packages/${pkg.id}/relabel`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ trackingNumber: 'NEW-2', fireWebhook: false }),
+      });
+      expect(over.status).toBe(200);
+      expect(sim.goodsOuts()[0]?.shipments[0]?.packages.map((p) => [p.id, p.tracking_number])).toEqual([
+        [pkg.id, 'NEW-2'],
+      ]);
+      await expect(sim.relabelPackage(999_999, { trackingNumber: 'X' })).rejects.toThrow(/unknown package/);
+    });
+
     it('sends a stock adjustment webhook with the product code', async () => {
       seedCatalogue();
       sim.configureWebhooks({ stockUrl: `${receiverUrl}/clarus/webhooks/stock?token=t` });
@@ -957,6 +988,166 @@ describe('Clarus simulator', () => {
       const log = (await (await control('GET', '/requests')).json()) as { path: string }[];
       expect(log.map((r) => r.path)).toContain('/graphql');
     });
+  });
+});
+
+describe('Clarus simulator: a shared tenant (3PL) with two accounts', () => {
+  let sim: ClarusSimulator;
+  let client: Client;
+  beforeAll(async () => {
+    sim = await startClarusSimulator({ accountId: 1 });
+    client = await clientFor(sim);
+    sim.seedAccount({ id: 2, code: 'OTHER-CLIENT' });
+    sim.seedProducts([{ code: 'SHARED-1' }]);
+    sim.seedProducts([{ code: 'SHARED-1', accountId: 2 }]);
+    sim.setStock([
+      { productCode: 'SHARED-1', available: 5 },
+      { productCode: 'SHARED-1', available: 70, accountId: 2 },
+    ]);
+    sim.seedGoodsOut({
+      accountId: 2,
+      reference: 'SO-SAME',
+      lines: [{ productCode: 'SHARED-1', quantity: 1 }],
+    });
+    sim.seedGoodsOut({ reference: 'SO-SAME', lines: [{ productCode: 'SHARED-1', quantity: 1 }] });
+  });
+  afterAll(() => sim.close());
+
+  const all = async (list: string, filterType: string, fields: string, filter: Record<string, unknown>) => {
+    const result = await client.gql(
+      `query($filter: ${filterType}) { ${list} { all(filter: $filter) { edges { node { ${fields} } } } } }`,
+      { filter },
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data![list]!.all.edges.map((e) => e.node);
+  };
+
+  it('keeps a product code per account, with the same code in both', () => {
+    const ids = sim.seedProducts([{ code: 'SHARED-1' }, { code: 'SHARED-1', accountId: 2 }]).map((p) => p.id);
+    expect(new Set(ids).size).toBe(2);
+    expect(() => sim.seedProducts([{ code: 'X', accountId: 9 }])).toThrow(/unknown account id 9/);
+  });
+
+  it('filters goods outs, lines, products and stock balances by the documented account_id', async () => {
+    const goodsOuts = await all('goods_outs', 'GoodsOutsFilterType', 'id reference account { id code }', {
+      reference: { eq: 'SO-SAME' },
+    });
+    expect(goodsOuts.map((g) => g.account)).toEqual([
+      { id: '2', code: 'OTHER-CLIENT' },
+      { id: '1', code: 'ACME' },
+    ]);
+    const ours = await all('goods_outs', 'GoodsOutsFilterType', 'id account { id }', {
+      reference: { eq: 'SO-SAME' },
+      account_id: { eq: '1' },
+    });
+    expect(ours.map((g) => g.account)).toEqual([{ id: '1' }]);
+
+    const theirs = sim.goodsOuts().find((g) => g.attributes.account_id === 2)!;
+    expect(
+      await all('goods_out_lines', 'GoodsOutLineFilterType', 'id', {
+        goods_out_id: { eq: String(theirs.id) },
+        account_id: { eq: '1' },
+      }),
+    ).toEqual([]);
+
+    const products = await all('products', 'ProductsFilterType', 'id code', {
+      code: { eq: 'SHARED-1' },
+      account_id: { eq: '1' },
+    });
+    expect(products).toEqual([
+      { id: String(sim.seedProducts([{ code: 'SHARED-1' }])[0]!.id), code: 'SHARED-1' },
+    ]);
+
+    const balances = await all('stock_balances', 'StockBalancesFilterType', 'available account { id code }', {
+      product_code: { eq: 'SHARED-1' },
+    });
+    expect(balances.map((b) => [b.account, b.available])).toEqual([
+      [{ id: '1', code: 'ACME' }, 4], // 5 less the 1 allocated to account 1's SO-SAME
+      [{ id: '2', code: 'OTHER-CLIENT' }, 69],
+    ]);
+  });
+
+  it('seeds another account, its products, stock and goods outs over the control API', async () => {
+    const control = (path: string, body: unknown) =>
+      fetch(`${sim.url}/__control${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect(await (await control('/accounts', { id: 5, code: 'FIFTH' })).json()).toEqual({
+      id: 5,
+      code: 'FIFTH',
+    });
+    expect((await control('/products', [{ code: 'HTTP-ACC', accountId: 5 }])).status).toBe(200);
+    expect((await control('/stock', [{ productCode: 'HTTP-ACC', available: 4, accountId: 5 }])).status).toBe(
+      204,
+    );
+    const seeded = (await (
+      await control('/goods-outs', {
+        accountId: 5,
+        reference: 'SO-FIFTH',
+        lines: [{ productCode: 'HTTP-ACC', quantity: 3 }],
+      })
+    ).json()) as { attributes: { account_id: number }; status: string };
+    expect(seeded).toMatchObject({ attributes: { account_id: 5 }, status: 'ALLOCATED' });
+    expect(sim.stockBalances().find((b) => b.product_code === 'HTTP-ACC')).toMatchObject({
+      account_id: 5,
+      available: 1,
+      allocated: 3,
+    });
+    expect((await control('/goods-outs', { accountId: 6, reference: 'X' })).status).toBe(400);
+  });
+
+  it('accepts a goods out for any account of the tenant, and refuses an unknown one', async () => {
+    const res = await client.rest('POST', '/api/goods_outs', {
+      data: {
+        type: 'goods_outs',
+        attributes: {
+          goods_out_type: 'sales_order',
+          account_id: 3,
+          reference: 'SO-NOBODY',
+          expected_date_of_dispatch: '2030-01-20T10:00:00Z',
+        },
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(await res.json())).toContain('account_not_found');
+  });
+});
+
+describe('Clarus simulator: cursor_stall test fault', () => {
+  let sim: ClarusSimulator;
+  let client: Client;
+  beforeAll(async () => {
+    sim = await startClarusSimulator();
+    client = await clientFor(sim);
+    sim.seedProducts(Array.from({ length: 5 }, (_, i) => ({ code: `ST-${i}` })));
+    sim.setStock(Array.from({ length: 5 }, (_, i) => ({ productCode: `ST-${i}`, available: i })));
+  });
+  afterAll(() => sim.close());
+
+  const page = (list: string, filterType: string, after?: string) =>
+    client.gql(
+      `query($filter: ${filterType}, $first: Int, $after: String) { ${list} { all(filter: $filter, first: $first, after: $after) { edges { cursor node { __typename } } pageInfo { hasNextPage endCursor } } } }`,
+      { first: 2, after },
+    );
+
+  it('answers a page asked for after a cursor with that same cursor, for the named list only', async () => {
+    sim.injectFault({ kind: 'cursor_stall', list: 'stock_balances', count: 1 });
+    const first = await page('stock_balances', 'StockBalancesFilterType');
+    const cursor = first.data!.stock_balances!.all.pageInfo.endCursor!;
+    expect(first.data!.stock_balances!.all.pageInfo.hasNextPage).toBe(true);
+    // Another list is not touched.
+    const products = await page('products', 'ProductsFilterType', cursor);
+    expect(products.data!.products!.all.pageInfo.endCursor).not.toBe(cursor);
+
+    const stalled = await page('stock_balances', 'StockBalancesFilterType', cursor);
+    expect(stalled.data!.stock_balances!.all.pageInfo).toEqual({ hasNextPage: true, endCursor: cursor });
+    expect(sim.requests.at(-1)?.fault).toBe('cursor_stall');
+
+    // count: 1 — the next page advances again.
+    const next = await page('stock_balances', 'StockBalancesFilterType', cursor);
+    expect(next.data!.stock_balances!.all.pageInfo.endCursor).not.toBe(cursor);
   });
 });
 

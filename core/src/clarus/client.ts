@@ -1,16 +1,22 @@
 import type { ClarusConfig } from '../config';
 import type { Logger } from '../logging';
 import { createTokenProvider } from './auth';
+import { scopeGraphQL } from './account-scope';
 import { createGoodsOutOperations, type GoodsOutOperations } from './goods-outs';
 import { createGraphQL, DEFAULT_PAGE_SIZE, type ClarusGraphQL } from './graphql';
 import { createLimiter } from './limiter';
+import { createProductOperations, type ProductOperations } from './products';
 import { createReads, DEFAULT_CHUNK_SIZE, type ClarusReads } from './reads';
 import { createApiCall } from './request';
 import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy } from './retry';
 import { createTransport } from './transport';
 
-/** The Clarus WMS API: goods out writes (REST), typed reads and raw GraphQL (with paging). */
-export interface ClarusClient extends GoodsOutOperations, ClarusReads, ClarusGraphQL {}
+/**
+ * The Clarus WMS API: goods out writes (REST), typed reads and raw GraphQL (with paging). Reads are scoped
+ * to `config.accountId` (`CLARUS_ACCOUNT_ID`): the typed reads and `paginate` add the documented
+ * `account_id` filter (account-scope.ts); `query` sends the caller's query text as it is.
+ */
+export interface ClarusClient extends GoodsOutOperations, ProductOperations, ClarusReads, ClarusGraphQL {}
 
 export interface ClarusClientOptions {
   config: ClarusConfig;
@@ -64,12 +70,21 @@ export function createClarusClient(options: ClarusClientOptions): ClarusClient {
     now,
   });
   const call = createApiCall({ transport, auth, retry, now });
-  const graphql = createGraphQL({ call, logger, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+  const graphql = scopeGraphQL(
+    createGraphQL({ call, logger, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE }),
+    config.accountId,
+  );
   const restPrefix = normalisePrefix(config.restPrefix);
 
   return {
     ...createGoodsOutOperations({ call, restPrefix }),
-    ...createReads({ graphql, logger, chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE }),
+    ...createProductOperations({ call, restPrefix }),
+    ...createReads({
+      graphql,
+      logger,
+      chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      accountId: config.accountId,
+    }),
     query: graphql.query,
     paginate: graphql.paginate,
   };

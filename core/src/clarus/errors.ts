@@ -156,6 +156,37 @@ export class ClarusUnexpectedResponseError extends ClarusError {
   }
 }
 
+/** Why a paged read could not be proven complete. */
+export type ClarusPartialReadReason =
+  /** `hasNextPage` with the same `endCursor` as the page before: paging would repeat forever. */
+  | 'cursor_stalled'
+  /** `hasNextPage` with a cursor an earlier page already returned: paging would go round in a loop. */
+  | 'cursor_repeated'
+  /** `hasNextPage` but no `endCursor` (and no edge cursor) to continue from. */
+  | 'cursor_missing'
+  /** `hasNextPage` on a page with no edges: no progress is being made. */
+  | 'empty_page'
+  /** No `pageInfo` on a page as long as the page size: whether more follow cannot be told. */
+  | 'page_info_missing';
+
+/**
+ * A GraphQL list could not be read to its end (cursor stalled or missing, …). Never treat what was read
+ * as the whole list: a stock list cut short would turn the rest of the catalogue into 0. Retryable (a
+ * later run may page through), and nothing derived from the read may be written.
+ */
+export class ClarusPartialReadError extends ClarusError {
+  readonly retryable = true;
+  constructor(
+    init: ClarusErrorInit,
+    readonly list: string,
+    readonly reason: ClarusPartialReadReason,
+    /** Nodes read before paging stopped (a count only: never the nodes themselves). */
+    readonly nodesRead: number,
+  ) {
+    super(`Clarus ${list} could not be read to its end (${reason}) after ${nodesRead} nodes`, init);
+  }
+}
+
 export function isClarusError(error: unknown): error is ClarusError {
   return error instanceof ClarusError;
 }

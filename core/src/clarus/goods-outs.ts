@@ -89,14 +89,18 @@ export function createGoodsOutOperations(deps: { call: ApiCall; restPrefix: stri
   };
 }
 
-function encodeId(id: number): string {
+export function encodeId(id: number): string {
   if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError(`invalid Clarus goods out id: ${id}`);
   return String(id);
 }
 
-function recordOf(response: HttpResponse, operation: string, required: true): GoodsOutRecord;
-function recordOf(response: HttpResponse, operation: string, required: false): GoodsOutRecord | null;
-function recordOf(response: HttpResponse, operation: string, required: boolean): GoodsOutRecord | null {
+export function recordOf(response: HttpResponse, operation: string, required: true): GoodsOutRecord;
+export function recordOf(response: HttpResponse, operation: string, required: false): GoodsOutRecord | null;
+export function recordOf(
+  response: HttpResponse,
+  operation: string,
+  required: boolean,
+): GoodsOutRecord | null {
   const data = isRecord(response.json) ? response.json.data : undefined;
   const id = isRecord(data) ? Number(data.id) : NaN;
   if (!isRecord(data) || !Number.isSafeInteger(id) || id <= 0) {

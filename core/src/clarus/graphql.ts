@@ -1,6 +1,7 @@
 import type { Logger } from '../logging';
 import { ClarusGraphQLError, ClarusUnexpectedResponseError } from './errors';
 import type { ApiCall } from './request';
+import { nextCursor, readConnection, type PagingState } from './paging';
 import { graphQLErrorsOf, isRecord } from './transport';
 import {
   CLARUS_LIST_FILTER_TYPES,
@@ -19,7 +20,9 @@ export interface ClarusGraphQL {
   /**
    * Pages through `<list> { all(filter:, first:, after:) }`, one request per page, yielding each page as
    * it arrives. Nodes are returned as Clarus sends them (ids are strings): callers validate and map.
-   * A page without `pageInfo` is the last one.
+   * A read that cannot be completed throws `ClarusPartialReadError` instead of ending early (a cursor
+   * that stalls, repeats or is missing while `hasNextPage` is set; a full page without `pageInfo`): see
+   * `paging.ts#nextCursor`. A failed page request throws its ClarusError; it never ends the list.
    */
   paginate<TNode>(
     list: ClarusList,
@@ -74,36 +77,28 @@ export function createGraphQL(deps: { call: ApiCall; logger: Logger; pageSize: n
         `pageInfo { hasNextPage endCursor } } } }`;
       const first = options.pageSize ?? deps.pageSize;
       const callOptions: ClarusCallOptions = { deadline: options.deadline, signal: options.signal };
-      let after = options.after;
+      const state: PagingState = {
+        list,
+        pageSize: first,
+        after: options.after,
+        seenCursors: new Set(options.after === undefined ? [] : [options.after]),
+        nodesRead: 0,
+      };
       for (;;) {
-        const data = await run<Record<string, unknown>>(query, { filter, first, after }, callOptions, list);
-        const resource = data[list];
-        const connection = isRecord(resource) ? resource.all : undefined;
-        if (!isRecord(connection)) {
-          throw new ClarusUnexpectedResponseError(
-            { operation: `POST /graphql ${list}` },
-            `no ${list}.all connection`,
-          );
-        }
-        const edges = Array.isArray(connection.edges) ? connection.edges.filter(isRecord) : [];
-        const nodes = edges.map((edge) => edge.node).filter(isRecord) as TNode[];
-        const pageInfo = isRecord(connection.pageInfo) ? connection.pageInfo : undefined;
-        const lastCursor = edges.length ? edges[edges.length - 1]?.cursor : undefined;
-        const endCursor =
-          typeof pageInfo?.endCursor === 'string'
-            ? pageInfo.endCursor
-            : typeof lastCursor === 'string'
-              ? lastCursor
-              : null;
-        let hasNextPage = pageInfo?.hasNextPage === true;
-        if (hasNextPage && (endCursor === null || endCursor === after || nodes.length === 0)) {
-          // A cursor that does not move would page forever: stop and say so.
-          deps.logger.warn('clarus paging stopped: cursor did not advance', { list });
-          hasNextPage = false;
-        }
-        yield { nodes, hasNextPage, endCursor };
-        if (!hasNextPage || endCursor === null) return;
-        after = endCursor;
+        const data = await run<Record<string, unknown>>(
+          query,
+          { filter, first, after: state.after },
+          callOptions,
+          list,
+        );
+        const page = readConnection(data, list);
+        // The page that proves the read incomplete is never yielded; callers write nothing before the last page.
+        const next = nextCursor(page, state);
+        yield { nodes: page.nodes as TNode[], hasNextPage: next !== null, endCursor: page.endCursor };
+        if (next === null) return;
+        state.seenCursors.add(next);
+        state.nodesRead += page.nodes.length;
+        state.after = next;
       }
     },
   };

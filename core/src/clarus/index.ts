@@ -4,6 +4,7 @@ export * from './errors';
 export * from './types';
 export type { GoodsOutOperations } from './goods-outs';
 export { goodsOutBody } from './goods-outs';
+export type { ClarusProductAttributes, ProductOperations } from './products';
 export type { ClarusGraphQL } from './graphql';
 export type { ClarusReads } from './reads';
 export type { RetryPolicy } from './retry';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AccountOwned } from './account-scope';
 import { ClarusUnexpectedResponseError } from './errors';
 import type {
   ClarusCarrierService,
@@ -17,14 +18,15 @@ import type {
  * asks for separately and drops when the tenant does not know it.
  */
 export const NODE_FIELDS = {
-  goodsOut: 'id reference goods_out_status { code name }',
-  product: 'id code barcode product_type',
+  // `account { id }` (documented on goods_outs and stock_balances nodes) proves whose record it is.
+  goodsOut: 'id reference goods_out_status { code name } account { id }',
+  product: 'id code barcode description product_type',
   goodsOutLine:
     'id order_quantity allocated_quantity pick_quantity dispatch_quantity short_status product { id code } goods_out { id reference }',
   shipment: 'id reference status carrier { id code name } carrier_service { id code name }',
   package: 'id tracking_number shipment { id reference }',
   carrierService: 'id code name active carrier { id code }',
-  stockBalance: 'available allocated product { id code } warehouse { id }',
+  stockBalance: 'available allocated product { id code } account { id } warehouse { id }',
   warehouse: 'id code name',
 } as const;
 
@@ -50,24 +52,36 @@ const text = z
 const ref = z.object({ id, code: z.string() });
 const carrierRef = z.object({ id, code: z.string(), name: text });
 
+// A node naming no account is kept as `accountId: null` (and then never used: see account-scope.ts).
+const account = z
+  .object({ id })
+  .nullable()
+  .optional()
+  .transform((a) => a?.id ?? null);
+
 const goodsOutNode = z
   .object({
     id,
     reference: z.string(),
     goods_out_status: z.object({ code: z.string(), name: text }).nullable().optional(),
+    account,
   })
-  .transform((n): ClarusGoodsOutSummary => ({
-    id: n.id,
-    reference: n.reference,
-    status: n.goods_out_status ? { code: n.goods_out_status.code, name: n.goods_out_status.name } : null,
+  .transform((n): AccountOwned<ClarusGoodsOutSummary> => ({
+    accountId: n.account,
+    value: {
+      id: n.id,
+      reference: n.reference,
+      status: n.goods_out_status ? { code: n.goods_out_status.code, name: n.goods_out_status.name } : null,
+    },
   }));
 
 const productNode = z
-  .object({ id, code: z.string(), barcode: text, product_type: text })
+  .object({ id, code: z.string(), barcode: text, description: text, product_type: text })
   .transform((n): ClarusProduct => ({
     id: n.id,
     code: n.code,
     barcode: n.barcode,
+    description: n.description,
     productType: n.product_type,
   }));
 
@@ -144,13 +158,17 @@ const stockBalanceNode = z
     available: quantity,
     allocated: quantity,
     product: ref,
+    account,
     warehouse: z.object({ id }).nullable().optional(),
   })
-  .transform((n): ClarusStockBalance => ({
-    available: n.available,
-    allocated: n.allocated,
-    product: n.product,
-    warehouseId: n.warehouse?.id ?? null,
+  .transform((n): AccountOwned<ClarusStockBalance> => ({
+    accountId: n.account,
+    value: {
+      available: n.available,
+      allocated: n.allocated,
+      product: n.product,
+      warehouseId: n.warehouse?.id ?? null,
+    },
   }));
 
 const warehouseNode = z

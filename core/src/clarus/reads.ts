@@ -1,4 +1,5 @@
 import type { Logger } from '../logging';
+import { keepOwn, scopeGraphQL, type AccountOwned } from './account-scope';
 import { ClarusGraphQLError } from './errors';
 import type { ClarusGraphQL } from './graphql';
 import { ALT_LINE_REFERENCE_FIELD, NODE_FIELDS, parseNode, type NodeParser } from './nodes';
@@ -21,26 +22,45 @@ import type {
 
 export const DEFAULT_CHUNK_SIZE = 50;
 
-/** Typed reads the product needs; each uses only filters clarus-api.json documents for its list. */
+/**
+ * Typed reads the product needs; each uses only filters clarus-api.json documents for its list. Every read
+ * is scoped to the client's account (`CLARUS_ACCOUNT_ID`): lists that document `account_id` are filtered
+ * by it, and goods outs and stock balances whose node names another account are dropped as well (see
+ * account-scope.ts). Another account's goods out, product or stock is never returned.
+ */
 export interface ClarusReads {
-  /** Goods outs whose reference is one of `references` (filter `reference: {in}`, sent in chunks). */
+  /**
+   * This account's goods outs whose reference is one of `references` (filters `reference: {in}` and
+   * `account_id`, sent in chunks). A goods out of another account with the same reference is never returned.
+   */
   findGoodsOutsByReferences(
     references: string[],
     options?: ClarusCallOptions,
   ): Promise<ClarusGoodsOutSummary[]>;
-  /** Products by code (filter `code: {in}`, in chunks); codes Clarus does not know are simply absent. */
+  /**
+   * This account's products by code (filters `code: {in}` and `account_id`, in chunks); codes the account
+   * does not hold are simply absent, even when another account of the tenant has a product with that code.
+   */
   findProductsByCodes(codes: string[], options?: ClarusCallOptions): Promise<ClarusProduct[]>;
-  /** Lines of one goods out (filter `goods_out_id: {eq}`), with `altLineReference` when the tenant has it. */
+  /**
+   * Lines of one goods out (filters `goods_out_id: {eq}` and `account_id`), with `altLineReference` when the
+   * tenant has it. Empty for another account's goods out.
+   */
   listGoodsOutLines(goodsOutId: number, options?: ClarusCallOptions): Promise<ClarusGoodsOutLine[]>;
-  /** Shipments of one goods out (filter `goods_out_id: {eq}`). */
+  /**
+   * Shipments of one goods out (filter `goods_out_id: {eq}`). `shipments` documents no account filter or
+   * field: pass only the id of a goods out this client returned (which is this account's).
+   */
   listShipments(goodsOutId: number, options?: ClarusCallOptions): Promise<ClarusShipment[]>;
-  /** Packages of these shipments (filter `shipment_id: {in}`, in chunks). */
+  /** Packages of these shipments (filter `shipment_id: {in}`, in chunks); shipments as `listShipments` says. */
   listPackages(shipmentIds: number[], options?: ClarusCallOptions): Promise<ClarusPackage[]>;
   /** Carrier services by code (filter `code: {in}`, in chunks). */
   findCarrierServicesByCodes(codes: string[], options?: ClarusCallOptions): Promise<ClarusCarrierService[]>;
   /**
-   * Stock balances of an account (filters `account_id`, `warehouse_id`, `product_code`), page by page.
-   * `options.after` resumes a run without `productCodes`; with codes (sent in chunks) it is ignored.
+   * This account's stock balances (filters `account_id`, `warehouse_id`, `product_code`), page by page;
+   * balances whose node names another account are dropped. `options.after` resumes a run without
+   * `productCodes`; with codes (sent in chunks) it is ignored. Throws a `RangeError` when
+   * `query.accountId` names another account than the client's.
    */
   stockBalances(
     query: StockBalanceQuery,
@@ -48,7 +68,7 @@ export interface ClarusReads {
   ): AsyncGenerator<ClarusPage<ClarusStockBalance>, void, undefined>;
   /** Every warehouse of the tenant. */
   listWarehouses(options?: ClarusCallOptions): Promise<ClarusWarehouse[]>;
-  /** Every product, page by page (`options.after` resumes from a checkpoint). */
+  /** Every product of this account (filter `account_id`), page by page (`options.after` resumes). */
   listProducts(options?: ClarusPageOptions): AsyncGenerator<ClarusPage<ClarusProduct>, void, undefined>;
 }
 
@@ -56,8 +76,11 @@ export function createReads(deps: {
   graphql: ClarusGraphQL;
   logger: Logger;
   chunkSize: number;
+  /** `CLARUS_ACCOUNT_ID`: every read is scoped to it. */
+  accountId: number;
 }): ClarusReads {
-  const { graphql } = deps;
+  const { accountId } = deps;
+  const graphql = scopeGraphQL(deps.graphql, accountId);
   // Per client: whether this tenant's GraphQL knows `goods_out_lines.alt_line_reference` (undocumented).
   let altLineReferenceSupported = true;
 
@@ -106,15 +129,27 @@ export function createReads(deps: {
 
   const idEq = (id: number) => ({ eq: String(id) });
 
+  /** This account's values; another account's are dropped and logged (counts only, never values). */
+  function own<T>(list: ClarusList, owned: AccountOwned<T>[]): T[] {
+    const { own: mine, foreign } = keepOwn(owned, accountId);
+    if (foreign > 0) {
+      deps.logger.warn('clarus returned records of another account: ignored', { list, accountId, foreign });
+    }
+    return mine;
+  }
+
   return {
-    findGoodsOutsByReferences: (references, options = {}) =>
-      inChunks(
-        references,
+    findGoodsOutsByReferences: async (references, options = {}) =>
+      own(
         'goods_outs',
-        NODE_FIELDS.goodsOut,
-        (c) => ({ reference: { in: c } }),
-        parseNode.goodsOut,
-        options,
+        await inChunks(
+          references,
+          'goods_outs',
+          NODE_FIELDS.goodsOut,
+          (c) => ({ reference: { in: c } }),
+          parseNode.goodsOut,
+          options,
+        ),
       ),
 
     findProductsByCodes: (codes, options = {}) =>
@@ -175,23 +210,31 @@ export function createReads(deps: {
       ),
 
     async *stockBalances(query, options = {}) {
-      const base: ClarusFilter = { account_id: idEq(query.accountId) };
+      if (query.accountId !== undefined && query.accountId !== accountId) {
+        throw new RangeError(
+          `stock balances of account ${query.accountId} asked of a client scoped to account ${accountId}`,
+        );
+      }
+      const base: ClarusFilter = {};
       if (query.warehouseId !== undefined) base.warehouse_id = idEq(query.warehouseId);
+      const ownPages = async function* (filter: ClarusFilter, pageOptions: ClarusPageOptions) {
+        const balances = pages(
+          'stock_balances',
+          NODE_FIELDS.stockBalance,
+          filter,
+          parseNode.stockBalance,
+          pageOptions,
+        );
+        for await (const page of balances) yield { ...page, nodes: own('stock_balances', page.nodes) };
+      };
       if (query.productCodes === undefined) {
-        yield* pages('stock_balances', NODE_FIELDS.stockBalance, base, parseNode.stockBalance, options);
+        yield* ownPages(base, options);
         return;
       }
       const codes = [...new Set(query.productCodes.filter((c) => c !== ''))];
       const { after: _ignored, ...chunkOptions } = options;
       for (let i = 0; i < codes.length; i += deps.chunkSize) {
-        const filter = { ...base, product_code: { in: codes.slice(i, i + deps.chunkSize) } };
-        yield* pages(
-          'stock_balances',
-          NODE_FIELDS.stockBalance,
-          filter,
-          parseNode.stockBalance,
-          chunkOptions,
-        );
+        yield* ownPages({ ...base, product_code: { in: codes.slice(i, i + deps.chunkSize) } }, chunkOptions);
       }
     },
 

@@ -97,6 +97,7 @@ export function createTransport(deps: TransportDeps): Transport {
           signal: combined,
         });
         status = response.status;
+        deps.limiter.observe({ status });
         const text = await response.text();
         return { status: response.status, headers: response.headers, json: parseJson(text) };
       } catch (error) {

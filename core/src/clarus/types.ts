@@ -250,6 +250,8 @@ export interface ClarusProduct {
   id: number;
   code: string;
   barcode: string | null;
+  /** Documented on the `products` node; optional here so older fixtures without it still type-check. */
+  description?: string | null;
   productType: string | null;
 }
 
@@ -308,7 +310,11 @@ export interface ClarusWarehouse {
 }
 
 export interface StockBalanceQuery {
-  accountId: number;
+  /**
+   * Optional: the client reads its own account (`CLARUS_ACCOUNT_ID`) only. When given it must be that
+   * account (a `RangeError` otherwise); kept so that callers naming it keep working.
+   */
+  accountId?: number;
   warehouseId?: number;
   /** Limit to these product codes (sent in chunks); all products when absent. */
   productCodes?: string[];

@@ -1,8 +1,10 @@
 /**
  * Reading errors from `@commercetools/ts-client`. It rejects with an HttpError-like object
- * (`statusCode`, `code` = first error code, `body`/`error` = the API's error body) for HTTP errors, and
- * with `{ body: null, error: NetworkError }` (statusCode 0) when no response arrived. These helpers
- * accept both shapes, and plain `Error`s, so callers never depend on the SDK's internals.
+ * (`statusCode`, `code` = first error code, `body`/`error` = the API's error body) for HTTP errors, with
+ * `{ body: null, error: NetworkError }` (statusCode 0) when fetch itself failed, and with an `HttpError`
+ * **without** `statusCode` (its `error`/`body` the fetch AbortError/TimeoutError) when every attempt timed
+ * out. These helpers accept all three shapes, and plain `Error`s, so callers never depend on the SDK's
+ * internals.
  */
 
 export interface CommercetoolsErrorInfo {
@@ -58,18 +60,42 @@ export function isNotFound(err: unknown): boolean {
 }
 
 const TRANSIENT_STATUS = new Set([0, 429, 500, 502, 503, 504]);
-const NETWORK_NAMES = /AbortError|TimeoutError|NetworkError|FetchError/;
+const NO_RESPONSE_NAMES = /AbortError|TimeoutError|NetworkError|FetchError|ConnectTimeoutError|SocketError/;
+const NO_RESPONSE_CODES =
+  /^(NetworkError|ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|UND_ERR_\w+)$/;
 
 /**
- * Worth trying again later: no response (network, timeout), throttling or a server-side failure. The
- * client has already retried these a few times before the error reaches a caller.
+ * Worth trying again later: throttling, a server-side failure, or no answer at all. The client has already
+ * retried these a few times before the error reaches a caller.
+ *
+ * "No answer" includes what `@commercetools/ts-client` (4.x) rejects with once its retries run out:
+ * a request that timed out on every attempt comes back as an `HttpError` with **no** `statusCode`, whose
+ * `error`/`body` is the fetch `AbortError`/`TimeoutError` (the executor returns the abort error as the
+ * "response" and `createError` finds no status); a connection that failed on every attempt comes back as
+ * `{ body: null, error: NetworkError }` with `statusCode` 0. A status-less error never reads as a
+ * permanent failure.
  */
 export function isTransientCommercetoolsError(err: unknown): boolean {
   const info = commercetoolsErrorInfo(err);
   if (info.statusCode !== undefined) return TRANSIENT_STATUS.has(info.statusCode) || info.statusCode >= 500;
-  const outer = asObject(err);
-  const name = typeof outer?.name === 'string' ? outer.name : '';
-  // fetch's "no connection" TypeError, recognised by name: `instanceof` fails across realms (jest's vm).
-  const message = typeof outer?.message === 'string' ? outer.message : '';
-  return NETWORK_NAMES.test(name) || (name === 'TypeError' && /fetch failed/i.test(message));
+  return isNoResponse(err, 0);
+}
+
+/**
+ * Whether the error (or what it wraps: `error`, `body`, `cause`) says no HTTP answer arrived. Recognised by
+ * name and code, not `instanceof` (which fails across realms, e.g. jest's vm): the SDK's status-less
+ * `HttpError`/`NetworkError`, fetch's `AbortError`/`TimeoutError` and "fetch failed" `TypeError`, undici and
+ * socket error codes. Anything else (a programming error) is not transient.
+ */
+function isNoResponse(err: unknown, depth: number): boolean {
+  const e = asObject(err);
+  if (!e || depth > 3) return false;
+  const name = typeof e.name === 'string' ? e.name : '';
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (NO_RESPONSE_NAMES.test(name) || NO_RESPONSE_CODES.test(code)) return true;
+  // The SDK's HttpError carries a status whenever an answer arrived: without one, none did.
+  if (name === 'HttpError' && typeof e.statusCode !== 'number') return true;
+  if (name === 'TypeError' && /fetch failed|terminated|socket/i.test(message)) return true;
+  return [e.error, e.body, e.cause].some((inner) => inner !== err && isNoResponse(inner, depth + 1));
 }

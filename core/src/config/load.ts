@@ -1,3 +1,4 @@
+import { merchantCenterApiUrlForRegion } from '../operations/ops-access';
 import { envSchema, type Env, type GoodsOutSlot, type SkuRules } from './schema';
 
 export interface CommercetoolsConfig {
@@ -50,6 +51,8 @@ export interface FulfilmentConfig {
 
 export interface ReconciliationConfig {
   lookbackHours: number;
+  /** Days finished export claims and resolved exceptions are kept (CUSTOM_OBJECT_RETENTION_DAYS, ADR 0017). */
+  retentionDays: number;
   graceMinutes: number;
   dispatchCatchupMinAgeMinutes: number;
   stuckFulfilmentDays: number;
@@ -57,9 +60,37 @@ export interface ReconciliationConfig {
   barcodeAttribute?: string;
 }
 
+/** Product master (core/src/products/): who owns products, and the SKU guard. */
+export interface ProductsConfig {
+  /** PRODUCT_MASTER: `commercetools` syncs published variants to Clarus; `off` only audits. */
+  master: 'off' | 'commercetools';
+  /** CLARUS_STOCK_UNIT_TYPE_ID: required (checked at start-up) when `master` is commercetools. */
+  stockUnitTypeId?: number;
+  /** PRODUCT_DESCRIPTION_LOCALE: the locale of the product name that becomes the Clarus description. */
+  descriptionLocale: string;
+  /** PRODUCT_BARCODE_ATTRIBUTE (or the older BARCODE_ATTRIBUTE): the variant attribute holding the barcode. */
+  barcodeAttribute?: string;
+  /** SKU_GUARD: what the product API Extension does with a non-compliant SKU. */
+  skuGuard: 'off' | 'warn' | 'reject';
+  /** SKU_GUARD_SECRET: the bearer token commercetools sends to the Extension (a secret). */
+  skuGuardSecret?: string;
+  /** SKU_FORMAT: regular expression (source) every SKU must match in full. */
+  skuFormat: string;
+}
+
 export interface OperationsConfig {
   opsApiToken?: string;
   alertWebhookUrl?: string;
+  /** OPS_API_CLIENT_SCOPE: commercetools API client tokens holding it (introspected) may call /ops. */
+  apiClientScope?: string;
+}
+
+/** How the Merchant Center customizations reach the operations API (forward-to, ADR 0003). */
+export interface MerchantCenterConfig {
+  /** Issuer of forward-to JWTs and home of their JWKS; from CTP_REGION unless MERCHANT_CENTER_API_URL is set. */
+  apiUrl: string;
+  /** FULFILMENT_SERVICE_URL (origin, no trailing slash): the audience of forward-to JWTs. */
+  serviceUrl?: string;
 }
 
 export interface AppConfig {
@@ -72,7 +103,21 @@ export interface AppConfig {
   fulfilment: FulfilmentConfig;
   reconciliation: ReconciliationConfig;
   operations: OperationsConfig;
-  connect: { gcpProjectId?: string; gcpTopicName?: string };
+  products: ProductsConfig;
+  merchantCenter: MerchantCenterConfig;
+  connect: ConnectConfig;
+}
+
+/** What Connect tells a deployment about the message queue it provisioned (event apps). */
+export interface ConnectConfig {
+  /** Cloud the deployment runs on: GCP (Pub/Sub topic) or AZURE (Service Bus). */
+  provider: 'GCP' | 'AZURE';
+  gcpProjectId?: string;
+  gcpTopicName?: string;
+  /** Service Bus connection string with a SharedAccessKey: a secret. */
+  azureConnectionString?: string;
+  /** CONNECT_SERVICE_URL: the URL of a service application, given to its post-deploy. */
+  serviceUrl?: string;
 }
 
 export interface ConfigIssue {
@@ -116,11 +161,43 @@ export function loadConfig(env: EnvSource = process.env, requiredKeys: (keyof En
       issues.push({ key, message: 'is required by this application' });
     }
   }
+  if (parsed.success) issues.push(...productIssues(parsed.data));
   if (issues.length || !parsed.success) throw new ConfigError(issues);
   return resolveConfig(parsed.data);
 }
 
+/**
+ * Rules between product keys: the stock unit type Clarus requires on every product when commercetools is
+ * the master; a secret when the guard is on; PRODUCT_BARCODE_ATTRIBUTE and its older name BARCODE_ATTRIBUTE
+ * may both be set only to the same attribute.
+ */
+function productIssues(e: Env): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (e.PRODUCT_MASTER === 'commercetools' && e.CLARUS_STOCK_UNIT_TYPE_ID === undefined)
+    issues.push({
+      key: 'CLARUS_STOCK_UNIT_TYPE_ID',
+      message:
+        'is required when PRODUCT_MASTER is commercetools (Clarus requires a stock unit type on every product)',
+    });
+  if (e.SKU_GUARD !== 'off' && e.SKU_GUARD_SECRET === undefined)
+    issues.push({ key: 'SKU_GUARD_SECRET', message: `is required when SKU_GUARD is ${e.SKU_GUARD}` });
+  if (e.SKU_GUARD_SECRET !== undefined && e.SKU_GUARD_SECRET.length < 16)
+    issues.push({ key: 'SKU_GUARD_SECRET', message: 'must be at least 16 characters' });
+  if (
+    e.PRODUCT_BARCODE_ATTRIBUTE &&
+    e.BARCODE_ATTRIBUTE &&
+    e.PRODUCT_BARCODE_ATTRIBUTE !== e.BARCODE_ATTRIBUTE
+  )
+    issues.push({
+      key: 'BARCODE_ATTRIBUTE',
+      message: `names another attribute than PRODUCT_BARCODE_ATTRIBUTE (${e.PRODUCT_BARCODE_ATTRIBUTE}); BARCODE_ATTRIBUTE is its older name: remove it`,
+    });
+  return issues;
+}
+
 function resolveConfig(e: Env): AppConfig {
+  // One barcode attribute for the sync and the audit: the new name wins, the old one still works.
+  const barcodeAttribute = e.PRODUCT_BARCODE_ATTRIBUTE ?? e.BARCODE_ATTRIBUTE;
   return {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -170,13 +247,37 @@ function resolveConfig(e: Env): AppConfig {
     reconciliation: {
       lookbackHours: e.RECONCILE_LOOKBACK_HOURS,
       graceMinutes: e.RECONCILE_GRACE_MINUTES,
+      retentionDays: e.CUSTOM_OBJECT_RETENTION_DAYS,
       dispatchCatchupMinAgeMinutes: e.DISPATCH_CATCHUP_MIN_AGE_MINUTES,
       stuckFulfilmentDays: e.STUCK_FULFILMENT_DAYS,
       stockAuditTolerance: e.STOCK_AUDIT_TOLERANCE,
-      barcodeAttribute: e.BARCODE_ATTRIBUTE,
+      barcodeAttribute,
     },
-    operations: { opsApiToken: e.OPS_API_TOKEN, alertWebhookUrl: e.ALERT_WEBHOOK_URL },
-    connect: { gcpProjectId: e.CONNECT_GCP_PROJECT_ID, gcpTopicName: e.CONNECT_GCP_TOPIC_NAME },
+    products: {
+      master: e.PRODUCT_MASTER,
+      stockUnitTypeId: e.CLARUS_STOCK_UNIT_TYPE_ID,
+      descriptionLocale: e.PRODUCT_DESCRIPTION_LOCALE,
+      barcodeAttribute,
+      skuGuard: e.SKU_GUARD,
+      skuGuardSecret: e.SKU_GUARD_SECRET,
+      skuFormat: e.SKU_FORMAT,
+    },
+    operations: {
+      opsApiToken: e.OPS_API_TOKEN,
+      alertWebhookUrl: e.ALERT_WEBHOOK_URL,
+      apiClientScope: e.OPS_API_CLIENT_SCOPE,
+    },
+    merchantCenter: {
+      apiUrl: stripSlash(e.MERCHANT_CENTER_API_URL ?? merchantCenterApiUrlForRegion(e.CTP_REGION)),
+      serviceUrl: e.FULFILMENT_SERVICE_URL ? stripSlash(e.FULFILMENT_SERVICE_URL) : undefined,
+    },
+    connect: {
+      provider: e.CONNECT_PROVIDER,
+      gcpProjectId: e.CONNECT_GCP_PROJECT_ID,
+      gcpTopicName: e.CONNECT_GCP_TOPIC_NAME,
+      azureConnectionString: e.CONNECT_AZURE_CONNECTION_STRING,
+      serviceUrl: e.CONNECT_SERVICE_URL ? stripSlash(e.CONNECT_SERVICE_URL) : undefined,
+    },
   };
 }
 
@@ -190,5 +291,7 @@ export function secretValues(config: AppConfig): string[] {
     config.clarus.webhookToken,
     config.operations.opsApiToken,
     config.operations.alertWebhookUrl,
+    config.connect.azureConnectionString,
+    config.products.skuGuardSecret,
   ].filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }

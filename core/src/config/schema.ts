@@ -96,6 +96,18 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** SKU_FORMAT default: printable ASCII without spaces (`!` to `~`), at least one character. */
+export const DEFAULT_SKU_FORMAT = '^[!-~]+$';
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const nonNegativeNumberRecord = z.record(z.string(), z.number().min(0, 'must not be negative'));
 
 /**
@@ -161,16 +173,57 @@ export const envSchema = z.object({
 
   RECONCILE_LOOKBACK_HOURS: int(1, 24 * 90).default(72),
   RECONCILE_GRACE_MINUTES: int(0, 24 * 60).default(10),
+  CUSTOM_OBJECT_RETENTION_DAYS: int(1, 3650).default(30),
   DISPATCH_CATCHUP_MIN_AGE_MINUTES: int(0, 24 * 60 * 30).default(60),
   STUCK_FULFILMENT_DAYS: int(1, 365).default(3),
   STOCK_AUDIT_TOLERANCE: int(0, 1_000_000).default(0),
   BARCODE_ATTRIBUTE: optionalString,
 
+  // Product master (core/src/products/): commercetools → Clarus product sync and the SKU guard.
+  PRODUCT_MASTER: z.enum(['off', 'commercetools']).default('off'),
+  CLARUS_STOCK_UNIT_TYPE_ID: positiveId.optional(),
+  PRODUCT_DESCRIPTION_LOCALE: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a locale such as en or en-GB')
+    .default('en'),
+  PRODUCT_BARCODE_ATTRIBUTE: optionalString,
+  SKU_GUARD: z.enum(['off', 'warn', 'reject']).default('off'),
+  SKU_GUARD_SECRET: optionalString,
+  SKU_FORMAT: z.string().refine(isRegExp, 'must be a valid regular expression').default(DEFAULT_SKU_FORMAT),
+
   OPS_API_TOKEN: optionalString,
   ALERT_WEBHOOK_URL: url.optional(),
+  /** commercetools scope name (e.g. manage_orders) that lets this project's API client tokens call /ops. */
+  OPS_API_CLIENT_SCOPE: z
+    .string()
+    .trim()
+    .regex(/^[a-z_]+$/, 'must be a commercetools scope name such as manage_orders (without the project key)')
+    .optional(),
 
+  // Merchant Center (the order panel and the Clarus WMS application call /ops through its forward-to proxy).
+  MERCHANT_CENTER_API_URL: url.optional(),
+  FULFILMENT_SERVICE_URL: url.optional(),
+  // Read by the two Merchant Center customizations when Connect builds them (custom-*-config.mjs).
+  CLOUD_IDENTIFIER: z.enum(['gcp-eu', 'gcp-us', 'gcp-au', 'aws-eu', 'aws-us']).default('gcp-eu'),
+  CUSTOM_VIEW_ID: optionalString,
+  CUSTOM_APPLICATION_ID: optionalString,
+  ENTRY_POINT_URI_PATH: z.literal('clarus-wms', { error: 'must be clarus-wms' }).default('clarus-wms'),
+  APPLICATION_URL: url.optional(),
+
+  // Set by Connect, never by the merchant (read by the event app's post-deploy). Deployments made before
+  // Connect ran on Azure (September 2024) have no CONNECT_PROVIDER: they are Google Cloud.
+  CONNECT_PROVIDER: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.enum(['GCP', 'AZURE'], { error: 'must be GCP or AZURE' }))
+    .default('GCP'),
   CONNECT_GCP_PROJECT_ID: optionalString,
   CONNECT_GCP_TOPIC_NAME: optionalString,
+  CONNECT_AZURE_CONNECTION_STRING: optionalString,
+  // Given to a service application's post-deploy: the URL Connect serves it at (the SKU guard's Extension).
+  CONNECT_SERVICE_URL: url.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,6 +2,7 @@ import type { Order, OrderUpdateAction } from '@commercetools/platform-sdk';
 import type { ClarusGoodsOutLine, ClarusGoodsOutSummary, ClarusPackage, ClarusShipment } from '../clarus';
 import { goodsOutReference } from '../orders';
 import type { ClarusDispatchView, DispatchPlan } from './dispatch-mapping';
+import { isForwardTransition, type OrderStateNode } from './order-state-rule';
 
 /** Pure: Clarus GraphQL reads of one goods out → the view the planner works on. */
 export function dispatchViewOf(
@@ -39,11 +40,17 @@ export function dispatchViewOf(
   };
 }
 
-/** Pure: a plan → the order update actions that carry it out (empty when there is nothing to write). */
+/**
+ * Pure: a plan → the order update actions that carry it out (empty when there is nothing to write), in this
+ * order: new deliveries, new parcels, tracking updates of parcels already there (`setParcelTrackingData`,
+ * by parcel id), the shipment state, then the transition to the dispatch state (`dispatchStateId`) — only
+ * when the order becomes Shipped and the move is forward in the merchant's state machine (`orderStates`,
+ * see `isForwardTransition`).
+ */
 export function dispatchActions(
   order: Pick<Order, 'state'>,
   plan: DispatchPlan,
-  options: { dispatchStateId?: string } = {},
+  options: { dispatchStateId?: string; orderStates?: readonly OrderStateNode[] } = {},
 ): OrderUpdateAction[] {
   const actions: OrderUpdateAction[] = [];
   for (const delivery of plan.newDeliveries) {
@@ -63,13 +70,20 @@ export function dispatchActions(
       trackingData: parcel.trackingData,
     });
   }
+  for (const update of plan.trackingUpdates) {
+    actions.push({
+      action: 'setParcelTrackingData',
+      parcelId: update.parcelId,
+      trackingData: update.trackingData,
+    });
+  }
   if (plan.shipmentState) {
     actions.push({ action: 'changeShipmentState', shipmentState: plan.shipmentState });
   }
   if (
     plan.shipmentState === 'Shipped' &&
     options.dispatchStateId &&
-    order.state?.id !== options.dispatchStateId
+    isForwardTransition(order.state?.id, options.dispatchStateId, options.orderStates ?? [])
   ) {
     actions.push({ action: 'transitionState', state: { typeId: 'state', id: options.dispatchStateId } });
   }

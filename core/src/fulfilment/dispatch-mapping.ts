@@ -2,6 +2,8 @@ import type { Delivery, LineItem, Order, ShipmentState } from '@commercetools/pl
 import type { MappingConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
 import { bundleComponentsOf, shipmentGroups } from '../orders';
+import { parcelTrackingOf, trackingUpdate, type ParcelTracking } from './parcel-tracking';
+import { forwardShipmentState, mustNotFulfilReason } from './shipment-state';
 
 /** What Clarus says about one goods out, re-read through GraphQL (never from the webhook body). */
 export interface ClarusDispatchView {
@@ -28,13 +30,17 @@ export interface ClarusDispatchView {
 
 export interface ParcelDraftPlan {
   key: string;
-  trackingData: {
-    trackingId?: string;
-    carrier?: string;
-    provider?: string;
-    providerTransaction?: string;
-    isReturn: boolean;
-  };
+  trackingData: ParcelTracking;
+}
+
+/** A parcel already on the order whose Clarus package now reports other tracking (re-label, carrier swap). */
+export interface TrackingUpdatePlan {
+  deliveryKey: string;
+  /** The parcel's commercetools id (what `setParcelTrackingData` names) and its key `clarus-package-<id>`. */
+  parcelId: string;
+  parcelKey: string;
+  /** The whole tracking data to set (the action replaces it). */
+  trackingData: ParcelTracking;
 }
 
 export interface DeliveryPlan {
@@ -55,8 +61,15 @@ export interface DispatchPlan {
   newDeliveries: DeliveryPlan[];
   /** Parcels that arrived for deliveries already on the order. */
   newParcels: { deliveryKey: string; parcel: ParcelDraftPlan }[];
-  /** Order shipment state after the writes, when it must change. */
+  /** Parcels on the order whose tracking changed in Clarus after they were written. */
+  trackingUpdates: TrackingUpdatePlan[];
+  /** Order shipment state after the writes, when it must change (only ever forward). */
   shipmentState?: ShipmentState;
+  /**
+   * Why nothing may be written to this order (cancelled, or shipment Canceled): Clarus dispatched goods
+   * that must not be fulfilled. Set only when something is dispatched; everything else is then empty.
+   */
+  mustNotFulfil?: string;
   /** Nothing Clarus reports is dispatched yet. */
   nothingDispatched: boolean;
   problems: DispatchProblem[];
@@ -96,7 +109,9 @@ interface LineMatch {
 }
 
 /**
- * Pure: order + Clarus view → deliveries and parcels to add, new shipment state, problems.
+ * Pure: order + Clarus view → deliveries and parcels to add, tracking of existing parcels to correct, new
+ * shipment state (forward only: `forwardShipmentState`), problems. An order that must not be fulfilled
+ * (`mustNotFulfilReason`) gets nothing but the refusal.
  * Clarus documents no link from a shipment to its lines, so items come from line dispatch quantities:
  * what Clarus has dispatched minus what earlier Clarus deliveries of this goods out already carry.
  */
@@ -116,7 +131,18 @@ export function planDispatch(
   const dispatchedShipments = view.shipments.filter((s) => isDispatched(view, s)).sort((a, b) => a.id - b.id);
   const completed = view.statusCode === 'COMPLETED';
   if (dispatchedShipments.length === 0 && !completed) {
-    return { newDeliveries: [], newParcels: [], nothingDispatched: true, problems };
+    return { newDeliveries: [], newParcels: [], trackingUpdates: [], nothingDispatched: true, problems };
+  }
+  const refusal = mustNotFulfilReason(order);
+  if (refusal) {
+    return {
+      newDeliveries: [],
+      newParcels: [],
+      trackingUpdates: [],
+      nothingDispatched: false,
+      mustNotFulfil: refusal,
+      problems,
+    };
   }
 
   // Line items of this goods out with the quantity it carries for each.
@@ -202,27 +228,21 @@ export function planDispatch(
   const parcelFor = (
     pkg: ClarusDispatchView['packages'][number],
     shipment?: ClarusDispatchView['shipments'][number],
-  ): ParcelDraftPlan => {
-    const carrier = shipment?.carrierCode ?? shipment?.carrierName;
-    const template = carrier ? ctx.trackingUrlTemplates[carrier] : undefined;
-    const trackingUrl =
-      template && pkg.trackingNumber
-        ? template.replace('{trackingNumber}', encodeURIComponent(pkg.trackingNumber))
-        : undefined;
-    return {
-      key: parcelKeyOf(pkg.id),
-      trackingData: {
-        ...(pkg.trackingNumber ? { trackingId: pkg.trackingNumber } : {}),
-        ...(carrier ? { carrier } : {}),
-        ...(shipment?.carrierName ? { provider: shipment.carrierName } : {}),
-        ...(trackingUrl ? { providerTransaction: trackingUrl } : {}),
-        isReturn: false,
+  ): ParcelDraftPlan => ({
+    key: parcelKeyOf(pkg.id),
+    trackingData: parcelTrackingOf(
+      {
+        ...(pkg.trackingNumber ? { trackingNumber: pkg.trackingNumber } : {}),
+        ...(shipment?.carrierCode ? { carrierCode: shipment.carrierCode } : {}),
+        ...(shipment?.carrierName ? { carrierName: shipment.carrierName } : {}),
       },
-    };
-  };
+      ctx.trackingUrlTemplates,
+    ),
+  });
 
   const newDeliveries: DeliveryPlan[] = [];
   const newParcels: DispatchPlan['newParcels'] = [];
+  const trackingUpdates: TrackingUpdatePlan[] = [];
   const shipmentsToRecord = dispatchedShipments.length
     ? dispatchedShipments.map((s) => ({
         key: deliveryKeyOf(s.id),
@@ -234,10 +254,22 @@ export function planDispatch(
     const packages = shipment ? view.packages.filter((p) => p.shipmentId === shipment.id) : [];
     if (existingKeys.has(key)) {
       const delivery = existing.find((d) => d.delivery.key === key)!.delivery;
-      const parcelKeys = new Set(delivery.parcels.map((p) => p.key));
       for (const pkg of packages) {
-        if (!parcelKeys.has(parcelKeyOf(pkg.id)))
-          newParcels.push({ deliveryKey: key, parcel: parcelFor(pkg, shipment) });
+        const planned = parcelFor(pkg, shipment);
+        const parcel = delivery.parcels.find((p) => p.key === planned.key);
+        if (!parcel) {
+          newParcels.push({ deliveryKey: key, parcel: planned });
+          continue;
+        }
+        // Written before: only tracking that changed since is set again (never a second parcel).
+        const trackingData = trackingUpdate(parcel.trackingData, planned.trackingData);
+        if (trackingData)
+          trackingUpdates.push({
+            deliveryKey: key,
+            parcelId: parcel.id,
+            parcelKey: planned.key,
+            trackingData,
+          });
       }
       continue;
     }
@@ -255,6 +287,7 @@ export function planDispatch(
   return {
     newDeliveries,
     newParcels,
+    trackingUpdates,
     nothingDispatched: false,
     shipmentState: shipmentStateAfter(
       order,
@@ -276,7 +309,10 @@ function matchLine(
   return candidates[0];
 }
 
-/** Shipped when every unit of every line item is on a delivery; Partial when some are. */
+/**
+ * Shipped when every unit of every line item is on a delivery; Partial when some are. Returned only when it
+ * moves the order forward (`forwardShipmentState`): Delivered stays Delivered.
+ */
 export function shipmentStateAfter(
   order: Order,
   added: DeliveryPlan[],
@@ -291,5 +327,5 @@ export function shipmentStateAfter(
   const complete = order.lineItems.every((l) => (delivered.get(l.id) ?? 0) >= l.quantity);
   const state: ShipmentState =
     complete && !shortShipped ? 'Shipped' : delivered.size > 0 || shortShipped ? 'Partial' : 'Pending';
-  return state === order.shipmentState ? undefined : state;
+  return forwardShipmentState(order.shipmentState, state);
 }

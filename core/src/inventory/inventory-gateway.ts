@@ -30,6 +30,14 @@ export interface InventoryGateway {
   entriesFor(skus: readonly string[], channelIds: readonly string[]): Promise<InventoryEntry[]>;
   /** Every SKU with an entry on these channels (discovery of SKUs Clarus may not hold). */
   skusOnChannels(channelIds: readonly string[], between?: BetweenPages): Promise<Set<string>>;
+  /**
+   * Every entry on these channels, read once (paged by id) and kept slim (`slimEntry`), by SKU: the job's
+   * catalogue (which SKUs are sold) and the entries its batches plan against, so no batch reads again.
+   */
+  entriesOnChannels(
+    channelIds: readonly string[],
+    between?: BetweenPages,
+  ): Promise<Map<string, InventoryEntry[]>>;
   /** Which of these SKUs belong to a product variant (staged, so unpublished new variants count). */
   skusWithVariants(skus: readonly string[]): Promise<Set<string>>;
   /**
@@ -134,6 +142,26 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
       return skus;
     },
 
+    async entriesOnChannels(channelIds, between) {
+      const bySku = new Map<string, InventoryEntry[]>();
+      if (channelIds.length === 0) return bySku;
+      await byIdCursor(
+        (where, limit, offset) => queryEntries(where, limit, offset),
+        [`supplyChannel(id in (${inList(channelIds)}))`],
+        PAGE_LIMIT,
+        (page) => {
+          for (const entry of page) {
+            const slim = slimEntry(entry);
+            const list = bySku.get(slim.sku);
+            if (list) list.push(slim);
+            else bySku.set(slim.sku, [slim]);
+          }
+        },
+        between,
+      );
+      return bySku;
+    },
+
     async skusWithVariants(skus) {
       const wanted = new Set(skus);
       const found = new Set<string>();
@@ -207,5 +235,23 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
       ).body,
 
     createEntry: async (draft) => (await api.inventory().post({ body: draft }).execute()).body,
+  };
+}
+
+/**
+ * The fields of an entry the plan and the versioned write use (id, version, key, sku, channel, quantity,
+ * lastModifiedAt): a million full entries (with createdBy/lastModifiedBy) would not fit a job's memory.
+ */
+export function slimEntry(entry: InventoryEntry): InventoryEntry {
+  return {
+    id: entry.id,
+    version: entry.version,
+    key: entry.key,
+    sku: entry.sku,
+    supplyChannel: entry.supplyChannel ? { typeId: 'channel', id: entry.supplyChannel.id } : undefined,
+    quantityOnStock: entry.quantityOnStock,
+    availableQuantity: entry.availableQuantity,
+    createdAt: entry.createdAt,
+    lastModifiedAt: entry.lastModifiedAt,
   };
 }

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { InventoryEntry, Order, ProductVariant } from '@commercetools/platform-sdk';
 import { predicateString } from '../commercetools';
-import type { ClarusStockBalance } from '../clarus';
 import type { InventoryConfig, MappingConfig } from '../config';
-import type { SkuTranslator } from '../mapping';
 import { bundleComponentsOfVariant, warehouseUnitsOf } from '../orders';
+import { modifiedAfterRead } from './freshness';
 import {
   computeAtsTargets,
   type AtsTarget,
@@ -14,69 +13,14 @@ import {
 } from './ats';
 
 /*
- * Pure decisions of the inventory sync: which Clarus stock belongs to which SKU, what is in flight, which
- * SKUs go together in one request, and which writes bring the current entries to available-to-sell.
- * Nothing here does I/O; sync.ts reads, calls these, then writes.
+ * Pure decisions of the inventory sync: which warehouses to read, what is in flight, which SKUs go together
+ * in one request, and which writes bring the current entries to available-to-sell (stage 3, plan). Nothing
+ * here does I/O; which Clarus stock belongs to which SKU is `clarus-stock.ts` over `mapping/sku-index.ts`.
  */
 
 // ---------------------------------------------------------------------------------------------------
-// Clarus stock → commercetools SKUs
+// Stock scope
 // ---------------------------------------------------------------------------------------------------
-
-/**
- * The commercetools SKU for a Clarus product code: the exact index over SKUs commercetools is known to sell
- * first (case and zero rules lose information), else the algorithmic inverse — accepted only when it
- * translates back to the same code, so two codes can never claim one SKU.
- */
-export function skuForClarusCode(
-  code: string,
-  index: ReadonlyMap<string, string>,
-  translator: SkuTranslator,
-): string | undefined {
-  const exact = index.get(code);
-  if (exact !== undefined) return exact;
-  const sku = translator.toCommercetools(code);
-  return sku !== undefined && sku !== '' && translator.toClarus(sku) === code ? sku : undefined;
-}
-
-/** Clarus stock gathered page by page: available per warehouse, keyed by commercetools SKU. */
-export interface ClarusStock {
-  /** SKU → warehouse id → available. A SKU is here when Clarus has a balance row for its product. */
-  bySku: Map<string, Map<number, number>>;
-  /** Every product code read (mapped or not). */
-  codes: Set<string>;
-  /** Codes no commercetools SKU translates to (e.g. a prefix the rules do not produce). */
-  unmapped: Set<string>;
-  /** Balance rows read. */
-  rows: number;
-}
-
-export function emptyClarusStock(): ClarusStock {
-  return { bySku: new Map(), codes: new Set(), unmapped: new Set(), rows: 0 };
-}
-
-/** Adds one page of balances. Several rows for one product and warehouse (lots, locations) are summed. */
-export function addBalances(
-  stock: ClarusStock,
-  balances: readonly ClarusStockBalance[],
-  skuFor: (code: string) => string | undefined,
-): void {
-  for (const balance of balances) {
-    const code = balance.product.code;
-    stock.rows += 1;
-    stock.codes.add(code);
-    const sku = skuFor(code);
-    if (sku === undefined) {
-      stock.unmapped.add(code);
-      continue;
-    }
-    let byWarehouse = stock.bySku.get(sku);
-    if (!byWarehouse) stock.bySku.set(sku, (byWarehouse = new Map()));
-    const warehouseId = balance.warehouseId ?? 0;
-    const available = Number.isFinite(balance.available) ? balance.available : 0;
-    byWarehouse.set(warehouseId, (byWarehouse.get(warehouseId) ?? 0) + available);
-  }
-}
 
 /**
  * Which warehouses to read and which each channel draws from. Without INVENTORY_CHANNEL_WAREHOUSES for any
@@ -243,11 +187,26 @@ export interface BatchFacts {
    * get entries on every channel like held SKUs, whatever Clarus holds under their own code.
    */
   derived?: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /**
+   * Epoch ms of the Clarus read each SKU's target comes from (`readAtDefault` for SKUs without one: not
+   * held, bundles). An entry modified after it is left alone and listed in `newer` (ADR 0007). Absent: no
+   * freshness check.
+   */
+  readAt?: ReadonlyMap<string, number>;
+  readAtDefault?: number;
 }
 
+/** `readAt`: epoch ms of the Clarus read the quantity comes from (checked again on a 409 or a duplicate). */
 export type PlannedWrite =
-  | { kind: 'update'; sku: string; channel: SupplyChannel; quantity: number; entry: InventoryEntry }
-  | { kind: 'create'; sku: string; channel: SupplyChannel; quantity: number };
+  | {
+      kind: 'update';
+      sku: string;
+      channel: SupplyChannel;
+      quantity: number;
+      entry: InventoryEntry;
+      readAt?: number;
+    }
+  | { kind: 'create'; sku: string; channel: SupplyChannel; quantity: number; readAt?: number };
 
 export interface BatchPlan {
   writes: PlannedWrite[];
@@ -261,6 +220,8 @@ export interface BatchPlan {
   notSold: string[];
   /** Derived SKUs (bundles): their entries carry the ATS of their components. */
   derived: string[];
+  /** Entries modified after the Clarus read their target comes from: not written (a fresher value may be there). */
+  newer: { sku: string; channel: SupplyChannel }[];
 }
 
 /** Decides, from what was read, the writes that make every entry of the batch equal to its ATS. */
@@ -281,7 +242,16 @@ export function planBatch(facts: BatchFacts): BatchPlan {
     targets.set(pairKey(t.sku, t.channel.id), t.quantity);
   }
 
-  const plan: BatchPlan = { writes: [], unchanged: 0, synced: [], notHeld: [], notSold: [], derived: [] };
+  const plan: BatchPlan = {
+    writes: [],
+    unchanged: 0,
+    synced: [],
+    notHeld: [],
+    notSold: [],
+    derived: [],
+    newer: [],
+  };
+  const readAtOf = (sku: string) => facts.readAt?.get(sku) ?? facts.readAtDefault;
   const bringToTarget = (
     sku: string,
     entries: readonly InventoryEntry[],
@@ -291,12 +261,14 @@ export function planBatch(facts: BatchFacts): BatchPlan {
     for (const channel of facts.channels) {
       const quantity = quantityOn(channel);
       const onChannel = entries.filter((e) => e.supplyChannel?.id === channel.id);
+      const readAt = readAtOf(sku);
       for (const entry of onChannel) {
         if (entry.quantityOnStock === quantity) plan.unchanged += 1;
-        else plan.writes.push({ kind: 'update', sku, channel, quantity, entry });
+        else if (readAt !== undefined && modifiedAfterRead(entry, readAt)) plan.newer.push({ sku, channel });
+        else plan.writes.push({ kind: 'update', sku, channel, quantity, entry, readAt });
       }
       if (onChannel.length === 0 && createMissing)
-        plan.writes.push({ kind: 'create', sku, channel, quantity });
+        plan.writes.push({ kind: 'create', sku, channel, quantity, readAt });
     }
   };
   for (const sku of facts.skus) {

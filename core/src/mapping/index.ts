@@ -1,1 +1,2 @@
 export * from './sku-rules';
+export * from './sku-index';

@@ -222,6 +222,8 @@ export function subjectOf(record: Pick<ExceptionRecord, 'entity'>): string {
       return `message ${entity.id}`;
     case 'job':
       return `job ${entity.id}`;
+    case 'product':
+      return `product ${entity.id}`;
   }
 }
 

@@ -58,6 +58,12 @@ export const EXCEPTION_KINDS = {
     action:
       'Its stock is set to 0 in commercetools so it cannot be oversold. Create the product in Clarus (or fix the SKU rules) if it should be stocked.',
   },
+  'sku-collision': {
+    team: 'operations',
+    title: 'SKUs collide under the SKU rules',
+    action:
+      'Two or more commercetools SKUs (named in the message) translate to one Clarus product code under CLARUS_SKU_RULES, so the connector cannot tell whose stock it is: their inventory entries are left as they are (not updated, not zeroed) until it is fixed. Rename or retire the SKU that should not exist, or change CLARUS_SKU_RULES so the codes differ. The daily master-data audit resolves it once no two SKUs share the code.',
+  },
   'dispatch-for-unknown-order': {
     team: 'operations',
     title: 'Dispatch for an unknown order',
@@ -111,6 +117,24 @@ export const EXCEPTION_KINDS = {
     title: 'Undecodable message',
     action:
       'A commercetools message could not be read and was acknowledged to stop redelivery: check the subscription format, find the order it concerned and resend it.',
+  },
+  'product-sync-rejected': {
+    team: 'operations',
+    title: 'Product not synced to Clarus',
+    action:
+      "PRODUCT_MASTER is commercetools and this variant could not become a Clarus product: the message names the SKU and the reason (Clarus's refusal, a code too long under CLARUS_SKU_RULES, a bundle component Clarus does not hold). Fix the variant in commercetools (or the rules, or the component in Clarus) and publish the product again; the next publish or the daily master-data audit retries and resolves it.",
+  },
+  'product-unpublished': {
+    team: 'operations',
+    title: 'Product unpublished or deleted in commercetools',
+    action:
+      'The connector never deletes a Clarus product (the warehouse may hold stock of it). Decide in Clarus: stop or retire the product once its stock is sold or moved, or republish it in commercetools if the change was a mistake. Resolve this exception by hand (POST /ops/exceptions/{key}/resolve) once decided; a new publish resolves it too.',
+  },
+  'sku-guard-violation': {
+    team: 'operations',
+    title: 'SKU guard warning',
+    action:
+      "SKU_GUARD is warn: a product was saved in commercetools with SKUs that break the rules named in the message (SKU_FORMAT, Clarus's 50-character code, a collision under CLARUS_SKU_RULES, a SKU change on a variant Clarus holds stock for). Correct the SKU in commercetools; under SKU_GUARD=reject such changes are refused. Resolves itself when the product is saved without violations.",
   },
 } as const satisfies Record<string, ExceptionKindInfo>;
 

@@ -12,7 +12,7 @@ import {
 
 export const EXCEPTIONS_CONTAINER = 'clarus-exceptions';
 
-export const EXCEPTION_ENTITY_TYPES = ['order', 'sku', 'goods_out', 'message', 'job'] as const;
+export const EXCEPTION_ENTITY_TYPES = ['order', 'sku', 'goods_out', 'message', 'job', 'product'] as const;
 export type ExceptionEntityType = (typeof EXCEPTION_ENTITY_TYPES)[number];
 
 /** What an exception is about: ids only (order id + number, SKU, Clarus id), never personal data. */

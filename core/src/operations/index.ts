@@ -6,3 +6,7 @@ export * from './alerts';
 export * from './exceptions-csv';
 export * from './health';
 export * from './job-lease';
+export * from './ops-access';
+export * from './exception-query';
+export * from './order-view';
+export * from './retention';

@@ -1,6 +1,7 @@
 import type { ByProjectKeyRequestBuilder } from '@commercetools/platform-sdk';
 import { LRUCache } from 'lru-cache';
 import type { ClarusCallOptions, ClarusClient } from '../clarus';
+import { carrierServiceCodesToQuery, pickCarrierService } from './carrier-services';
 
 /**
  * Cached look-ups that turn an order into Clarus ids. Product and carrier ids rarely change, so a warm
@@ -9,7 +10,8 @@ import type { ClarusCallOptions, ClarusClient } from '../clarus';
  */
 export interface ExportLookups {
   productIds(codes: string[], options?: LookupOptions): Promise<Map<string, number>>;
-  carrierServiceIds(codes: string[], options?: LookupOptions): Promise<Map<string, number>>;
+  /** CLARUS_SHIPPING_METHOD_MAP values (`SERVICE` or `CARRIER:SERVICE`) → the one active service's id. */
+  carrierServiceIds(values: string[], options?: LookupOptions): Promise<Map<string, number>>;
   shippingMethodKeys(ids: string[]): Promise<Map<string, string>>;
 }
 
@@ -63,10 +65,17 @@ export function createExportLookups(options: ExportLookupsOptions): ExportLookup
   return {
     productIds: (codes, opts = {}) =>
       cached(products, codes, opts, (missing) => options.clarus.findProductsByCodes(missing, opts)),
-    carrierServiceIds: (codes, opts = {}) =>
-      cached(carrierServices, codes, opts, (missing) =>
-        options.clarus.findCarrierServicesByCodes(missing, opts),
-      ),
+    carrierServiceIds: (values, opts = {}) =>
+      cached(carrierServices, values, opts, async (missing) => {
+        const rows = await options.clarus.findCarrierServicesByCodes(
+          carrierServiceCodesToQuery(missing),
+          opts,
+        );
+        return missing.flatMap((value) => {
+          const service = pickCarrierService(rows, value);
+          return service ? [{ code: value, id: service.id }] : [];
+        });
+      }),
     async shippingMethodKeys(ids) {
       const out = new Map<string, string>();
       const missing = ids.filter((id) => {

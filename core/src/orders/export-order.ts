@@ -4,13 +4,18 @@ import type {
   Order,
   OrderUpdateAction,
 } from '@commercetools/platform-sdk';
-import { isClarusError, type ClarusClient } from '../clarus';
-import { isTransientCommercetoolsError, updateWithRecompute } from '../commercetools';
+import type { StoredObject } from '../commercetools';
+import type { ClarusClient } from '../clarus';
+import { isNotFound, updateWithRecompute } from '../commercetools';
 import type { ClarusConfig, MappingConfig } from '../config';
 import type { Logger } from '../logging';
 import type { SkuTranslator } from '../mapping';
 import type { ExceptionStore } from '../operations';
-import type { ExportClaims } from './export-claims';
+import type { ExportClaim, ExportClaims, PendingCreate } from './export-claims';
+import { skipReason, type ExportSource, type SkipCode } from './export-eligibility';
+import { raiseProblems, resolveExportExceptions } from './export-exceptions';
+import { classifyExportFailure } from './export-failure';
+import { failureBeforeClaim, settleFailure } from './export-failure-outcome';
 import type { ExportLookups } from './export-lookups';
 import {
   mapOrderToGoodsOuts,
@@ -19,17 +24,43 @@ import {
   shippingMethodIdsOf,
   type GoodsOutPlan,
   type OrderProblem,
+  type OrderWarning,
 } from './goods-out-mapping';
+import {
+  adoptFound,
+  candidateReferences,
+  goodsOutsRecord,
+  holdLeftMs,
+  knownFromClaim,
+  pendingInHold,
+  slotOf,
+  type KnownGoodsOut,
+  type Slot,
+} from './goods-out-recovery';
 
+/** What became of one export request; the event route and the sweep count and answer by `kind`. */
 export type ExportOutcome =
-  | { kind: 'exported'; orderId: string; goodsOuts: Record<string, number>; adopted: string[] }
+  | {
+      kind: 'exported';
+      orderId: string;
+      goodsOuts: Record<string, number>;
+      adopted: string[];
+      /** Optional values left out (field and rule only). */
+      warnings: OrderWarning[];
+    }
   | { kind: 'already_exported'; orderId: string }
+  /** The mapping found problems; exceptions raised; nothing sent. Acknowledge. */
   | { kind: 'invalid'; orderId: string; problems: OrderProblem[] }
-  | { kind: 'skipped'; orderId: string; reason: string }
+  /** Clarus or commercetools refused for good (4xx, unreadable answer); exception raised. Acknowledge. */
+  | { kind: 'rejected'; orderId: string; reason: string; symbols: string[] }
+  /** Must not reach the warehouse (cancelled, shipped, complete, historical import, gone). Acknowledge. */
+  | { kind: 'skipped'; orderId: string; code: SkipCode; reason: string }
   /** Another attempt holds the order right now: try again later. */
   | { kind: 'in_progress'; orderId: string }
-  /** Clarus or commercetools failed transiently: try again later (Pub/Sub redelivers on a 5xx). */
-  | { kind: 'retry_later'; orderId: string; reason: string; retryAfterMs?: number };
+  /** Clarus or commercetools failed transiently, or an ambiguous create is in its hold: try again later. */
+  | { kind: 'retry_later'; orderId: string; reason: string; retryAfterMs?: number }
+  /** An unexpected error (a bug): recorded and raised as `order-export-failing`; retried. */
+  | { kind: 'failed'; orderId: string; reason: string };
 
 export interface OrderExportDeps {
   api: ByProjectKeyRequestBuilder;
@@ -45,33 +76,53 @@ export interface OrderExportDeps {
   now: () => number;
   /** Consecutive transient failures after which the order gets a visible "export failing" exception. */
   failuresBeforeException?: number;
+  /**
+   * After a create whose answer may have been lost, how long no attempt creates that goods out again
+   * (looking it up never waits). Long enough for Clarus to show a committed goods out. Default 5 min.
+   */
+  ambiguousCreateHoldMs?: number;
+  /** Imported orders completed longer ago than this are history (default 72 h). */
+  historicalImportAgeMs?: number;
 }
 
 export interface ExportRequest {
   orderId: string;
-  /** The order from the message payload, when it came with one (saves a read). */
-  order?: Order;
+  /** The message type that asked (`imported` may be a historical order), the sweep, or a person. */
+  source?: ExportSource;
   /** Epoch ms by which the attempt must be over (Pub/Sub's ack deadline minus a margin). */
   deadline?: number;
   /** A person asked for it (ops resend): bypass cached look-ups and re-open a cancelled claim. */
   resend?: boolean;
 }
 
-export const EXCEPTION_ORDER_INVALID = 'order-validation-failed';
-export const EXCEPTION_EXPORT_FAILING = 'order-export-failing';
+export const DEFAULT_AMBIGUOUS_CREATE_HOLD_MS = 5 * 60_000;
+export const DEFAULT_HISTORICAL_IMPORT_AGE_MS = 72 * 60 * 60_000;
+
+/** What an attempt knows so far; written to the claim however the attempt ends. */
+export interface AttemptState {
+  claim: StoredObject<ExportClaim>;
+  known: Map<Slot, KnownGoodsOut>;
+  pending: PendingCreate[];
+}
 
 /**
- * Order → Clarus goods out(s), exactly once.
- * Input → claim (one attempt at a time) → look up ids → map (pure) → create or adopt → record syncInfo → settle.
+ * Order → Clarus goods out(s), exactly once, always as the order is now (read by id: a message's copy may
+ * be hours old). Read → skip what must not ship → claim → look up what earlier attempts may have created →
+ * map (pure) → remember what is about to be created → create → record syncInfo → settle.
+ * Never throws: every failure comes back as an outcome (see `ExportOutcome`).
  */
 export function createOrderExport(deps: OrderExportDeps) {
   const failuresBeforeException = deps.failuresBeforeException ?? 3;
+  const holdMs = deps.ambiguousCreateHoldMs ?? DEFAULT_AMBIGUOUS_CREATE_HOLD_MS;
+  const historicalImportAgeMs = deps.historicalImportAgeMs ?? DEFAULT_HISTORICAL_IMPORT_AGE_MS;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const failureDeps = { ...deps, failuresBeforeException };
 
   async function loadOrder(orderId: string): Promise<Order | undefined> {
     try {
       return (await deps.api.orders().withId({ ID: orderId }).get().execute()).body;
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }
@@ -83,131 +134,175 @@ export function createOrderExport(deps: OrderExportDeps) {
 
   async function run(request: ExportRequest): Promise<ExportOutcome> {
     const { orderId } = request;
-    const order = request.order ?? (await loadOrder(orderId));
-    if (!order) return { kind: 'skipped', orderId, reason: 'order not found in commercetools' };
-    if (order.orderState === 'Cancelled') return { kind: 'skipped', orderId, reason: 'order is cancelled' };
+    const order = await loadOrder(orderId);
+    if (!order)
+      return { kind: 'skipped', orderId, code: 'not_found', reason: 'order not found in commercetools' };
+    const skip = skipReason(order, request.source, { now: deps.now(), historicalImportAgeMs });
+    if (skip) {
+      deps.logger.info('order not sent to the warehouse', {
+        orderId,
+        orderNumber: order.orderNumber,
+        skip: skip.code,
+      });
+      return { kind: 'skipped', orderId, ...skip };
+    }
     const channel = await deps.clarusChannel();
-    const expected = shipmentGroups(order).length;
-    if (exportedIds(order, channel).size >= expected) return { kind: 'already_exported', orderId };
+    if (exportedIds(order, channel).size >= shipmentGroups(order).length)
+      return { kind: 'already_exported', orderId };
 
-    const claimed = await deps.claims.acquire(order, { force: request.resend });
+    const claimed = await deps.claims.acquire(order, {
+      force: request.resend,
+      reopenAtOrderVersion: order.version,
+    });
     if (claimed.kind === 'busy') return { kind: 'in_progress', orderId };
     if (claimed.kind === 'finished') {
       return claimed.claim.value.status === 'cancelled'
-        ? { kind: 'skipped', orderId, reason: 'order was cancelled' }
+        ? { kind: 'skipped', orderId, code: 'cancelled', reason: 'order was cancelled' }
         : { kind: 'already_exported', orderId };
     }
-    let claim = claimed.claim;
-    const entity = { type: 'order' as const, id: order.id, orderNumber: order.orderNumber };
+    const candidates = candidateReferences(order, claimed.claim.value);
+    const state: AttemptState = {
+      claim: claimed.claim,
+      known: knownFromClaim(claimed.claim.value, candidates),
+      pending: claimed.claim.value.pending ?? [],
+    };
 
     try {
-      const callOptions = { deadline: request.deadline, fresh: request.resend };
-      const codes = productCodesOf(order, deps.mapping, deps.skus);
-      const carrierCodes = [...new Set(Object.values(deps.mapping.shippingMethodMap))];
-      const [productIds, carrierServiceIds, shippingMethodKeys] = await Promise.all([
-        deps.lookups.productIds(codes, callOptions),
-        carrierCodes.length
-          ? deps.lookups.carrierServiceIds(carrierCodes, callOptions)
-          : new Map<string, number>(),
-        deps.lookups.shippingMethodKeys(shippingMethodIdsOf(order)),
-      ]);
-      const result = mapOrderToGoodsOuts(
-        order,
-        {
-          mapping: deps.mapping,
-          skus: deps.skus,
-          accountId: deps.clarusConfig.accountId,
-          warehouseId: deps.clarusConfig.warehouseId,
-          now: new Date(deps.now()).toISOString(),
-        },
-        { productIds, carrierServiceIds, shippingMethodKeys },
-      );
-
-      if (!result.ok) {
-        await deps.exceptions.raise({
-          kind: EXCEPTION_ORDER_INVALID,
-          entity,
-          team: result.problems.some((p) => p.owner === 'ecommerce') ? 'ecommerce' : 'operations',
-          message: describeProblems(order, result.problems),
-          details: { problems: result.problems },
+      // Whatever an earlier attempt may have created is looked up (never waited for) before anything else.
+      const adopted: string[] = [];
+      if (claimed.earlierAttempt || request.resend) {
+        const found = await deps.clarus.findGoodsOutsByReferences([...candidates.keys()], {
+          deadline: request.deadline,
         });
-        await deps.claims.settle(claim, { status: 'invalid', failures: 0, lastError: undefined });
+        adopted.push(...adoptFound(state.known, found, candidates));
+        state.pending = state.pending.filter((p) => !state.known.has(slotOf(p.shippingKey)));
+      }
+      // Every goods out already in Clarus: record it, whatever the mapping would say today.
+      const complete = shipmentGroups(order).every((g) => state.known.has(slotOf(g.shippingKey)));
+      const callOptions = { deadline: request.deadline, fresh: request.resend };
+      const result = complete ? undefined : await mapOrder(order, callOptions);
+      if (result && !result.ok) {
+        await raiseProblems(deps.exceptions, order, result.problems);
+        await deps.claims.settle(state.claim, {
+          status: 'invalid',
+          goodsOuts: goodsOutsRecord(state.known),
+          pending: state.pending,
+          failures: 0,
+          lastError: undefined,
+        });
         deps.logger.warn('order cannot be exported', {
           orderId,
           problems: result.problems.map((p) => p.code),
         });
         return { kind: 'invalid', orderId, problems: result.problems };
       }
+      const toCreate = (result?.plans ?? []).filter((p) => !state.known.has(slotOf(p.shippingKey)));
+      const held = pendingInHold(state.pending, state.known, deps.now(), holdMs);
+      if (toCreate.length && held.length) return await waitOutHold(order, state, held);
+      if (toCreate.length) await createAll(toCreate, state, request.deadline);
+      const warnings = result?.warnings ?? [];
 
-      // Only an earlier attempt can have created goods outs: look their references up before creating again.
-      const known = new Map(Object.entries(claim.value.goodsOuts));
-      const adopted: string[] = [];
-      if (claimed.earlierAttempt) {
-        const found = await deps.clarus.findGoodsOutsByReferences(
-          result.plans.map((p) => p.reference),
-          { deadline: request.deadline },
-        );
-        for (const goodsOut of found) {
-          if (!known.has(goodsOut.reference)) adopted.push(goodsOut.reference);
-          known.set(goodsOut.reference, goodsOut.id);
-        }
-      }
-      for (const plan of result.plans) {
-        if (known.has(plan.reference)) continue;
-        const created = await deps.clarus.createGoodsOut(draftOf(plan), { deadline: request.deadline });
-        known.set(plan.reference, created.id);
-      }
-
-      const goodsOuts = Object.fromEntries(known);
+      const goodsOuts = goodsOutsRecord(state.known);
       await recordSyncInfo(order, channel, Object.values(goodsOuts));
-      await deps.claims.settle(claim, { status: 'exported', goodsOuts, failures: 0, lastError: undefined });
-      if (claimed.earlierAttempt || request.resend) {
-        await Promise.all([
-          deps.exceptions.resolve(EXCEPTION_ORDER_INVALID, entity),
-          deps.exceptions.resolve(EXCEPTION_EXPORT_FAILING, entity),
-        ]);
+      await deps.claims.settle(state.claim, {
+        status: 'exported',
+        goodsOuts,
+        pending: undefined,
+        failures: 0,
+        lastError: undefined,
+        ...(result ? { warnings: warnings.map((w) => `${w.field}: ${w.code}`) } : {}),
+      });
+      if (claimed.earlierAttempt || request.resend) await resolveExportExceptions(deps.exceptions, order);
+      if (warnings.length) {
+        deps.logger.warn('order exported without optional values', {
+          orderId,
+          warnings: warnings.map((w) => ({ field: w.field, code: w.code })),
+        });
       }
       deps.logger.info('order exported', { orderId, orderNumber: order.orderNumber, goodsOuts, adopted });
-      return { kind: 'exported', orderId, goodsOuts, adopted };
+      return { kind: 'exported', orderId, goodsOuts, adopted, warnings };
     } catch (err) {
-      if (!isTransient(err)) throw err;
-      const failures = claim.value.failures + 1;
-      const reason = err instanceof Error ? err.message : String(err);
-      // A create that may have landed keeps others out until the lease runs out; then a lookup decides.
-      const mayHaveSucceeded = isClarusError(err) && err.mayHaveSucceeded === true;
-      const settled = await deps.claims
-        .settle(claim, {
-          status: 'exporting',
-          failures,
-          firstFailureAt: claim.value.firstFailureAt ?? new Date(deps.now()).toISOString(),
-          lastError: reason.slice(0, 300),
-          holdLease: mayHaveSucceeded,
-        })
-        .catch(() => undefined);
-      if (settled) claim = settled;
-      if (failures >= failuresBeforeException) {
-        await deps.exceptions
-          .raise({
-            kind: EXCEPTION_EXPORT_FAILING,
-            entity,
-            message: `Order ${order.orderNumber ?? order.id} has failed to reach Clarus ${failures} times in a row (last: ${reason.slice(0, 200)}). Retries continue automatically.`,
-            details: { failures, firstFailureAt: claim.value.firstFailureAt },
-          })
-          .catch((e: unknown) =>
-            deps.logger.warn('could not record export-failing exception', { orderId, error: e }),
-          );
-      }
-      deps.logger.warn('order export will be retried', { orderId, failures, reason, mayHaveSucceeded });
-      return {
-        kind: 'retry_later',
-        orderId,
-        reason,
-        retryAfterMs:
-          isClarusError(err) && 'retryAfterMs' in err
-            ? (err as { retryAfterMs?: number }).retryAfterMs
-            : undefined,
-      };
+      return settleFailure(failureDeps, order, state, classifyExportFailure(err), err);
     }
+  }
+
+  async function mapOrder(order: Order, callOptions: { deadline?: number; fresh?: boolean }) {
+    const codes = productCodesOf(order, deps.mapping, deps.skus);
+    const carrierValues = [...new Set(Object.values(deps.mapping.shippingMethodMap))];
+    const [productIds, carrierServiceIds, shippingMethodKeys] = await Promise.all([
+      deps.lookups.productIds(codes, callOptions),
+      carrierValues.length
+        ? deps.lookups.carrierServiceIds(carrierValues, callOptions)
+        : new Map<string, number>(),
+      deps.lookups.shippingMethodKeys(shippingMethodIdsOf(order)),
+    ]);
+    return mapOrderToGoodsOuts(
+      order,
+      {
+        mapping: deps.mapping,
+        skus: deps.skus,
+        accountId: deps.clarusConfig.accountId,
+        warehouseId: deps.clarusConfig.warehouseId,
+        now: iso(deps.now()),
+      },
+      { productIds, carrierServiceIds, shippingMethodKeys },
+    );
+  }
+
+  /**
+   * Writes the references about to be created onto the claim first (a lost answer is then never
+   * forgotten), then creates them one by one. On a failure, `state.pending` keeps only the create whose
+   * outcome is unknown (one refused outright, or never sent, did not happen).
+   */
+  async function createAll(plans: GoodsOutPlan[], state: AttemptState, deadline?: number): Promise<void> {
+    const at = iso(deps.now());
+    state.pending = plans.map((p) => ({
+      reference: p.reference,
+      ...(p.shippingKey !== undefined ? { shippingKey: p.shippingKey } : {}),
+      at,
+    }));
+    state.claim = await deps.claims.record(state.claim, {
+      pending: state.pending,
+      goodsOuts: goodsOutsRecord(state.known),
+    });
+    for (const [i, plan] of plans.entries()) {
+      try {
+        const created = await deps.clarus.createGoodsOut(draftOf(plan), { deadline });
+        state.known.set(slotOf(plan.shippingKey), { reference: plan.reference, id: created.id });
+        state.pending = state.pending.filter((p) => p.reference !== plan.reference);
+      } catch (err) {
+        const unsent = new Set(plans.slice(i + 1).map((p) => p.reference));
+        const happened = classifyExportFailure(err).class === 'ambiguous';
+        state.pending = state.pending.filter(
+          (p) => !unsent.has(p.reference) && (happened || p.reference !== plan.reference),
+        );
+        throw err;
+      }
+    }
+  }
+
+  /** An earlier create may still show up in Clarus: keep what is known, create nothing, try again later. */
+  async function waitOutHold(
+    order: Order,
+    state: AttemptState,
+    held: PendingCreate[],
+  ): Promise<ExportOutcome> {
+    await deps.claims.settle(state.claim, {
+      goodsOuts: goodsOutsRecord(state.known),
+      pending: state.pending,
+    });
+    const retryAfterMs = holdLeftMs(held, deps.now(), holdMs);
+    deps.logger.info('order export waits: an earlier create may still appear in Clarus', {
+      orderId: order.id,
+      references: held.map((p) => p.reference),
+      retryAfterMs,
+    });
+    return {
+      kind: 'retry_later',
+      orderId: order.id,
+      reason: `an earlier create of ${held.map((p) => p.reference).join(', ')} may still appear in Clarus; not created again before its hold ends`,
+      retryAfterMs,
+    };
   }
 
   async function recordSyncInfo(order: Order, channel: Channel, goodsOutIds: number[]): Promise<void> {
@@ -222,7 +317,7 @@ export function createOrderExport(deps: OrderExportDeps) {
             action: 'updateSyncInfo' as const,
             channel: { typeId: 'channel' as const, id: channel.id },
             externalId: String(id),
-            syncedAt: new Date(deps.now()).toISOString(),
+            syncedAt: iso(deps.now()),
           }));
       },
       apply: async (fresh, actions) =>
@@ -239,33 +334,19 @@ export function createOrderExport(deps: OrderExportDeps) {
   }
 
   return {
-    /** Exports one order; never throws for Clarus or commercetools trouble that a retry can fix. */
+    /** Exports one order as it is now; never throws (see `ExportOutcome`). */
     async exportOrder(request: ExportRequest): Promise<ExportOutcome> {
       try {
         return await run(request);
       } catch (err) {
-        if (isTransient(err)) {
-          return {
-            kind: 'retry_later',
-            orderId: request.orderId,
-            reason: err instanceof Error ? err.message : String(err),
-          };
-        }
-        throw err;
+        // Failures before the claim was taken (reading the order, the channel, the claim itself).
+        return failureBeforeClaim(failureDeps, request.orderId, classifyExportFailure(err), err);
       }
     },
   };
 }
 
 export type OrderExport = ReturnType<typeof createOrderExport>;
-
-function isTransient(err: unknown): boolean {
-  if (isClarusError(err)) return err.retryable || err.mayHaveSucceeded === true;
-  return (
-    isTransientCommercetoolsError(err) ||
-    (err instanceof Error && err.name === 'ConcurrentModificationExhaustedError')
-  );
-}
 
 function draftOf(plan: GoodsOutPlan) {
   return {
@@ -275,9 +356,4 @@ function draftOf(plan: GoodsOutPlan) {
     },
     address: plan.address,
   } as Parameters<ClarusClient['createGoodsOut']>[0];
-}
-
-function describeProblems(order: Order, problems: OrderProblem[]): string {
-  const list = problems.map((p, i) => `(${i + 1}) ${p.message} [${p.owner}]`).join('; ');
-  return `Order ${order.orderNumber ?? order.id} was not sent to Clarus: ${list}. Fix the cause, then resend the order.`;
 }

@@ -2,48 +2,12 @@ import type { Address, Attribute, LineItem, Order } from '@commercetools/platfor
 import type { MappingConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
 
-/** Clarus limits from clarus-api.json (Reference, Address, GoodsOutAttributes.packing_notes). */
-export const CLARUS_LIMITS = {
-  reference: 50,
-  addressLine: 80,
-  postcode: 10,
-  email: 254,
-  phone: 50,
-  packingNotes: 255,
-} as const;
+import { mapAddress, type GoodsOutAddress } from './address-mapping';
+import { CLARUS_LIMITS, type OrderProblem, type OrderWarning } from './goods-out-problems';
+import { deliveryNotesOf, mapHeaderFields } from './header-mapping';
 
-export type ProblemOwner = 'ecommerce' | 'operations';
-
-/** A reason the order cannot be sent as it is; retrying never fixes it. */
-export interface OrderProblem {
-  code:
-    | 'missing_address'
-    | 'field_too_long'
-    | 'invalid_country'
-    | 'missing_sku'
-    | 'sku_unknown_to_clarus'
-    | 'shipping_method_unmapped'
-    | 'carrier_service_unknown'
-    | 'invalid_custom_field'
-    | 'invalid_bundle'
-    | 'no_lines';
-  field: string;
-  message: string;
-  owner: ProblemOwner;
-  sku?: string;
-}
-
-export interface GoodsOutAddress {
-  name?: string;
-  address_1?: string;
-  address_2?: string;
-  address_3?: string;
-  address_4?: string;
-  postcode?: string;
-  country_code?: string;
-  email_address?: string;
-  phone_number?: string;
-}
+export * from './goods-out-problems';
+export * from './address-mapping';
 
 export interface GoodsOutLineDraft {
   product_id: number;
@@ -73,7 +37,10 @@ export interface GoodsOutPlan {
 export interface MappingLookups {
   /** Clarus product code → Clarus product id; a code absent here is unknown to Clarus. */
   productIds: ReadonlyMap<string, number>;
-  /** Clarus carrier service code → id. */
+  /**
+   * CLARUS_SHIPPING_METHOD_MAP value (`SERVICE` or `CARRIER:SERVICE`) → the id of the one active Clarus
+   * carrier service it names; absent when there is none or several (see `pickCarrierService`).
+   */
   carrierServiceIds: ReadonlyMap<string, number>;
   /** commercetools shipping method id → key. */
   shippingMethodKeys: ReadonlyMap<string, string>;
@@ -88,7 +55,10 @@ export interface MappingContext {
   now: string;
 }
 
-export type MappingResult = { ok: true; plans: GoodsOutPlan[] } | { ok: false; problems: OrderProblem[] };
+/** Plans, or every problem found; `warnings` name optional values left out of a plan that is still sent. */
+export type MappingResult =
+  | { ok: true; plans: GoodsOutPlan[]; warnings: OrderWarning[] }
+  | { ok: false; problems: OrderProblem[]; warnings: OrderWarning[] };
 
 /** The Clarus reference of an order (or of one of its shipping keys). */
 export function goodsOutReference(order: Pick<Order, 'id' | 'orderNumber'>, shippingKey?: string): string {
@@ -138,8 +108,9 @@ export function mapOrderToGoodsOuts(
   lookups: MappingLookups,
 ): MappingResult {
   const problems: OrderProblem[] = [];
+  const warnings: OrderWarning[] = [];
   const groups = shipmentGroups(order);
-  const header = mapHeaderFields(order, ctx, problems);
+  const header = mapHeaderFields(order, ctx.mapping, problems);
   const plans: GoodsOutPlan[] = [];
 
   for (const group of groups) {
@@ -153,7 +124,7 @@ export function mapOrderToGoodsOuts(
         message: `reference "${reference}" is ${reference.length} characters; Clarus allows ${CLARUS_LIMITS.reference}`,
       });
     }
-    const address = mapAddress(group.address, `${where}shippingAddress`, problems);
+    const address = mapAddress(group.address, `${where}shippingAddress`, problems, warnings);
     const carrierServiceId = mapCarrierService(group, ctx, lookups, problems);
     const lines = mapLines(order.lineItems, group.quantities, ctx, lookups, problems);
     if (
@@ -186,7 +157,9 @@ export function mapOrderToGoodsOuts(
       lines,
     });
   }
-  return problems.length ? { ok: false, problems: dedupe(problems) } : { ok: true, plans };
+  return problems.length
+    ? { ok: false, problems: dedupe(problems), warnings }
+    : { ok: true, plans, warnings };
 }
 
 function dedupe(problems: OrderProblem[]): OrderProblem[] {
@@ -197,161 +170,6 @@ function dedupe(problems: OrderProblem[]): OrderProblem[] {
     seen.add(k);
     return true;
   });
-}
-
-function customField(order: Order, name: string | undefined): unknown {
-  if (!name) return undefined;
-  return order.custom?.fields?.[name];
-}
-
-/** Gift message and mapped custom fields: header slots shared by every goods out of the order. */
-function mapHeaderFields(
-  order: Order,
-  ctx: MappingContext,
-  problems: OrderProblem[],
-): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  const { giftMessageField, orderFieldMap } = ctx.mapping;
-  if (giftMessageField && !(giftMessageField in orderFieldMap)) {
-    const gift = textOf(customField(order, giftMessageField));
-    if (gift) {
-      if (gift.length > CLARUS_LIMITS.packingNotes) {
-        problems.push({
-          code: 'field_too_long',
-          field: `custom.${giftMessageField}`,
-          owner: 'ecommerce',
-          message: `gift message is ${gift.length} characters; Clarus packing_notes allows ${CLARUS_LIMITS.packingNotes}`,
-        });
-      } else out.packing_notes = gift;
-    }
-  }
-  for (const [field, slot] of Object.entries(orderFieldMap)) {
-    const raw = customField(order, field);
-    if (raw === undefined || raw === null || raw === '') continue;
-    const value = coerceToSlot(raw, slot);
-    if (value === undefined) {
-      problems.push({
-        code: 'invalid_custom_field',
-        field: `custom.${field}`,
-        owner: 'ecommerce',
-        message: `custom field "${field}" cannot be sent as Clarus ${slot}`,
-      });
-      continue;
-    }
-    if (slot === 'packing_notes' && typeof value === 'string' && value.length > CLARUS_LIMITS.packingNotes) {
-      problems.push({
-        code: 'field_too_long',
-        field: `custom.${field}`,
-        owner: 'ecommerce',
-        message: `custom field "${field}" is ${value.length} characters; Clarus packing_notes allows ${CLARUS_LIMITS.packingNotes}`,
-      });
-      continue;
-    }
-    out[slot] = value;
-  }
-  return out;
-}
-
-/** Strings, numbers, booleans, dates and localized strings (first locale) as Clarus slot values. */
-function coerceToSlot(raw: unknown, slot: string): string | number | boolean | undefined {
-  if (slot.startsWith('integer')) {
-    const n =
-      typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
-    return Number.isInteger(n) ? n : undefined;
-  }
-  if (slot.startsWith('boolean')) {
-    if (typeof raw === 'boolean') return raw;
-    if (raw === 'true' || raw === 'false') return raw === 'true';
-    return undefined;
-  }
-  if (slot.startsWith('datetime')) {
-    const text = textOf(raw);
-    return text && !Number.isNaN(Date.parse(text)) ? new Date(text).toISOString() : undefined;
-  }
-  return textOf(raw);
-}
-
-function textOf(raw: unknown): string | undefined {
-  if (typeof raw === 'string') return raw.trim() || undefined;
-  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
-  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-    const first = Object.values(raw as Record<string, unknown>).find(
-      (v) => typeof v === 'string' && v.trim(),
-    );
-    return typeof first === 'string' ? first.trim() : undefined;
-  }
-  return undefined;
-}
-
-function deliveryNotesOf(
-  order: Order,
-  address: Address | undefined,
-  mapping: MappingConfig,
-): string | undefined {
-  return mapping.deliveryNotesField
-    ? textOf(customField(order, mapping.deliveryNotesField))
-    : textOf(address?.additionalAddressInfo);
-}
-
-const join = (parts: (string | undefined)[], sep: string) =>
-  parts
-    .map((p) => p?.trim())
-    .filter(Boolean)
-    .join(sep) || undefined;
-
-/** commercetools address → Clarus address within Clarus limits; over-long values are problems, never cut. */
-export function mapAddress(
-  address: Address | undefined,
-  field: string,
-  problems: OrderProblem[],
-): GoodsOutAddress {
-  if (!address || !(address.streetName || address.streetNumber || address.city || address.postalCode)) {
-    problems.push({
-      code: 'missing_address',
-      field,
-      owner: 'ecommerce',
-      message: 'order has no delivery address',
-    });
-    return {};
-  }
-  const out: GoodsOutAddress = {
-    name: join([address.firstName, address.lastName], ' ') ?? address.company?.trim(),
-    address_1: join([address.streetName, address.streetNumber], ' '),
-    address_2: join([address.additionalStreetInfo, address.building, address.apartment], ', '),
-    address_3: address.city?.trim() || undefined,
-    address_4: (address.region ?? address.state)?.trim() || undefined,
-    postcode: address.postalCode?.trim() || undefined,
-    country_code: address.country?.trim().toUpperCase() || undefined,
-    email_address: address.email?.trim() || undefined,
-    phone_number: (address.phone ?? address.mobile)?.trim() || undefined,
-  };
-  const limit = (key: keyof GoodsOutAddress, max: number, label: string) => {
-    const value = out[key];
-    if (value && value.length > max) {
-      problems.push({
-        code: 'field_too_long',
-        field: `${field}.${label}`,
-        owner: 'ecommerce',
-        message: `${label} is ${value.length} characters; Clarus ${key} allows ${max}`,
-      });
-    }
-  };
-  limit('address_1', CLARUS_LIMITS.addressLine, 'street');
-  limit('address_2', CLARUS_LIMITS.addressLine, 'additional street info');
-  limit('address_3', CLARUS_LIMITS.addressLine, 'city');
-  limit('address_4', CLARUS_LIMITS.addressLine, 'region');
-  limit('postcode', CLARUS_LIMITS.postcode, 'postcode');
-  limit('email_address', CLARUS_LIMITS.email, 'email');
-  limit('phone_number', CLARUS_LIMITS.phone, 'phone');
-  if (!out.country_code || !/^[A-Z]{2}$/.test(out.country_code)) {
-    problems.push({
-      code: 'invalid_country',
-      field: `${field}.country`,
-      owner: 'ecommerce',
-      message: `country "${address.country ?? ''}" is not an ISO 3166-1 alpha-2 code`,
-    });
-  }
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as GoodsOutAddress;
 }
 
 function mapCarrierService(
@@ -384,7 +202,7 @@ function mapCarrierService(
       code: 'carrier_service_unknown',
       field,
       owner: 'operations',
-      message: `Clarus has no carrier service "${code}" (mapped from shipping method "${methodKey ?? 'none'}")`,
+      message: `Clarus has no single active carrier service "${code}" (mapped from shipping method "${methodKey ?? 'none'}"); when carriers share the code, map it as "CARRIER:SERVICE"`,
     });
   }
   return id;

@@ -4,3 +4,8 @@ export * from './export-claims';
 export * from './export-lookups';
 export * from './export-order';
 export * from './cancel-order';
+export * from './carrier-services';
+export * from './export-eligibility';
+export * from './export-exceptions';
+export * from './export-failure';
+export * from './goods-out-recovery';

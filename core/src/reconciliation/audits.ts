@@ -5,7 +5,7 @@ import type { AppConfig, ClarusConfig } from '../config';
 import type { InventoryGateway } from '../inventory';
 import { stockScope } from '../inventory';
 import type { Logger } from '../logging';
-import type { SkuTranslator } from '../mapping';
+import { buildSkuIndex, exampleSkuFor, skuCollisionMessage, type SkuTranslator } from '../mapping';
 import {
   JOBS_CONTAINER,
   type ExceptionEntity,
@@ -15,6 +15,8 @@ import {
 } from '../operations';
 import type { BetweenPages } from '../inventory';
 import type { ReconciliationGateway } from './gateway';
+import { resyncDrift } from '../products/resync-drift';
+import type { ProductSync } from '../products/product-sync';
 import {
   isAuditDue,
   masterDataFindings,
@@ -39,6 +41,10 @@ const KIND_STOCK_DRIFT: ExceptionKind = 'stock-drift';
 const KIND_MASTER_DATA: ExceptionKind = 'master-data-drift';
 const KIND_NOT_SOLD: ExceptionKind = 'sku-not-sold-in-commercetools';
 const KIND_NOT_HELD: ExceptionKind = 'sku-not-held-by-clarus';
+const KIND_SKU_COLLISION: ExceptionKind = 'sku-collision';
+
+/** Time one product's re-sync may take inside the audit (Clarus calls honour it as their deadline). */
+const RESYNC_BUDGET_MS = 30_000;
 
 export const auditGuardKey = (audit: AuditName) => customObjectKey('audit', audit);
 
@@ -76,7 +82,11 @@ export interface MasterDataAuditReport extends AuditCounts {
   /** Clarus products no commercetools SKU translates to (`stocked` of them hold stock). */
   notInCommercetools: number;
   stocked: number;
+  /** Clarus codes two or more commercetools SKUs (variants or entries) translate to (`sku-collision`). */
+  collisions: number;
   barcodesCompared: boolean;
+  /** PRODUCT_MASTER=commercetools: drifted SKUs re-synced to Clarus instead of reported. */
+  resynced?: number;
 }
 
 /** Every inventory entry on the target channels with the ATS computed from Clarus now (in-flight included). */
@@ -99,6 +109,8 @@ export interface AuditDeps {
   };
   logger: Logger;
   now: () => number;
+  /** Given when PRODUCT_MASTER is commercetools: drift the product sync can repair is re-synced. */
+  productSync?: Pick<ProductSync, 'syncSkus'>;
 }
 
 export function createAudits(deps: AuditDeps) {
@@ -228,7 +240,7 @@ export function createAudits(deps: AuditDeps) {
       await between?.();
     }
 
-    const findings = masterDataFindings({
+    let findings = masterDataFindings({
       variants,
       products,
       entrySkus,
@@ -236,23 +248,45 @@ export function createAudits(deps: AuditDeps) {
       translator,
       compareBarcodes: barcodeAttribute !== undefined,
     });
+    // commercetools is the product master: repair what a product sync can, report only the rest.
+    let resynced: number | undefined;
+    if (deps.productSync)
+      ({ remaining: findings, resynced } = await resyncDrift(deps.productSync, findings, {
+        deadlineMs: RESYNC_BUDGET_MS,
+      }));
     const report: MasterDataAuditReport = {
+      ...(resynced !== undefined ? { resynced } : {}),
       variants: new Set(variants.map((v) => v.sku)).size,
       clarusProducts: products.length,
       missingInClarus: findings.filter((f) => f.kind === 'missing-in-clarus').length,
       barcodeMismatches: findings.filter((f) => f.kind === 'barcode-mismatch').length,
       notInCommercetools: findings.filter((f) => f.kind === 'not-in-commercetools').length,
       stocked: findings.filter((f) => f.kind === 'not-in-commercetools' && f.stocked).length,
+      collisions: 0,
       barcodesCompared: barcodeAttribute !== undefined,
       raised: 0,
       resolved: 0,
     };
 
-    const [openDrift, openNotSold, openNotHeld] = await Promise.all([
+    const [openDrift, openNotSold, openNotHeld, openCollisions] = await Promise.all([
       openOf(KIND_MASTER_DATA),
       openOf(KIND_NOT_SOLD),
       openOf(KIND_NOT_HELD),
+      openOf(KIND_SKU_COLLISION),
     ]);
+    // The one SKU index over the whole catalogue (every variant and entry): the audit sees every collision,
+    // and is the one that resolves them (the inventory job and the stock webhook see part of the catalogue).
+    const { collisions } = buildSkuIndex(translator, [...variants.map((v) => v.sku), ...entrySkus]);
+    report.collisions = collisions.length;
+    for (const collision of collisions) {
+      await raiseIfChanged(openCollisions, report, {
+        kind: KIND_SKU_COLLISION,
+        entity: { type: 'sku', id: collision.code },
+        message: skuCollisionMessage(collision),
+        details: { clarusCode: collision.code, skus: collision.skus, source: 'master-data-audit' },
+      });
+    }
+    await resolveCleared(KIND_SKU_COLLISION, openCollisions, new Set(collisions.map((c) => c.code)), report);
     const driftIds = new Set<string>();
     const notSoldIds = new Set<string>();
     for (const finding of findings) {
@@ -371,10 +405,11 @@ export function describeFinding(
         },
       };
     case 'not-in-commercetools': {
-      const sku = translator.toCommercetools(finding.code);
+      // No SKU of the catalogue has this code; name a SKU that would take it.
+      const sku = exampleSkuFor(translator, finding.code);
       const entity: ExceptionEntity = { type: 'sku', id: finding.code, ...(sku ? { sku } : {}) };
       const skuText = sku
-        ? ` (commercetools SKU ${sku} by CLARUS_SKU_RULES)`
+        ? ` (e.g. commercetools SKU ${sku} by CLARUS_SKU_RULES)`
         : ' (no SKU translates to it under CLARUS_SKU_RULES)';
       if (finding.stocked) {
         return {

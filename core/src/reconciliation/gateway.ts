@@ -2,6 +2,7 @@ import type { ByProjectKeyRequestBuilder, Order, ProductVariant } from '@commerc
 import type { MappingConfig } from '../config';
 import { forEachPage, predicateString } from '../commercetools';
 import type { BetweenPages } from '../inventory';
+import { DISPATCH_DONE_STATES } from '../fulfilment/shipment-state';
 import type { CatalogueVariant } from './plan';
 
 /** Orders per page: orders are large documents. */
@@ -83,8 +84,10 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
         `createdAt >= ${predicateString(from)}`,
         notCancelled,
         synced(channelId),
-        // A missing shipment state is "not shipped" too; say so explicitly rather than rely on `!=`.
-        '(shipmentState is not defined or shipmentState != "Shipped")',
+        'orderState != "Complete"',
+        // Not picked once dispatch is done (Shipped, Delivered, Canceled: DESIGN invariant 6). A missing
+        // shipment state is "not shipped" too; say so explicitly rather than rely on `not(… in …)`.
+        `(shipmentState is not defined or not(shipmentState in (${DISPATCH_DONE_STATES.map((s) => predicateString(s)).join(', ')})))`,
       ].join(' and ');
       return byId(queryOrders, where, ORDER_PAGE, between);
     },
@@ -168,7 +171,7 @@ const isPresent = (value: unknown) =>
   value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
 
 /** An attribute value as text: text, number, or the first value of a localized text. */
-function textOf(value: unknown): string | undefined {
+export function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (value && typeof value === 'object' && !Array.isArray(value)) {

@@ -15,12 +15,20 @@ import type {
   JobState,
   Lease,
 } from '../operations';
-import { holdLease, LeaseLostError } from '../operations';
-import type { ExportOutcome, OrderExport } from '../orders';
+import { holdLease, LeaseLostError, type PurgeReport } from '../operations';
+import {
+  ORDER_BLOCKING_EXCEPTION_KINDS,
+  ORDER_EXPORT_EXCEPTION_KINDS,
+  isFullyExported,
+  type ExportOutcome,
+  type OrderExport,
+  type SkipCode,
+} from '../orders';
 import type { Audits, MasterDataAuditReport, StockAuditReport } from './audits';
 import { MASTER_DATA_AUDIT, STOCK_AUDIT } from './audits';
 import type { ReconciliationGateway } from './gateway';
 import {
+  awaitsDispatch,
   dispatchCandidates,
   dispatchWindowStart,
   expectedReferences,
@@ -48,8 +56,6 @@ import {
 export const RECONCILIATION_JOB_NAME = 'reconciliation';
 export const DEFAULT_RECONCILIATION_LEASE_MS = 2 * 60_000;
 
-const KIND_INVALID: ExceptionKind = 'order-validation-failed';
-const KIND_EXPORT_FAILING: ExceptionKind = 'order-export-failing';
 const KIND_STUCK: ExceptionKind = 'fulfilment-stuck';
 const KIND_TRACKING: ExceptionKind = 'tracking-write-failed';
 
@@ -71,6 +77,8 @@ export interface ReconciliationDeps {
   logger: Logger;
   now: () => number;
   leaseMs?: number;
+  /** Deletes Custom Objects past their retention (ADR 0017); absent: nothing is purged. */
+  purge?: (between: () => Promise<void>) => Promise<PurgeReport>;
 }
 
 export interface ReconciliationRunOptions {
@@ -92,17 +100,24 @@ export interface SweepReport extends StepReport {
   window: SweepWindow;
   /** Orders in the window without syncInfo (not cancelled). */
   candidates: number;
-  /** Left alone: an open order-validation-failed exception says what to fix before a resend. */
+  /**
+   * Left alone: an open order-validation-failed, sku-unknown-to-clarus or shipping-method-unmapped
+   * exception says what to fix before a resend.
+   */
   withOpenException: number;
   exported: number;
   alreadyExported: number;
   invalid: number;
+  /** Refused for good by Clarus or commercetools this pass: an exception names each (acknowledged, not retried). */
+  rejected: number;
   inProgress: number;
   retryLater: number;
   skipped: number;
+  /** Skipped orders by reason (shipped, complete, historical import, …): counted, never sent. */
+  skippedBy: Partial<Record<SkipCode, number>>;
   /** Not started: the pass ran out of time (the next pass continues). */
   deferred: number;
-  /** The export use case threw (not a transient failure): see the logs for the order. */
+  /** An unexpected error (a bug): recorded as order-export-failing; see the logs for the order. */
   failed: number;
   orders: {
     orderId: string;
@@ -156,6 +171,8 @@ export interface ReconciliationSummary {
   dispatchCatchUp: DispatchReport;
   stuckFulfilment: StuckReport;
   clearedExceptions: CleanupReport;
+  /** Finished claims and resolved exceptions deleted after their retention, by container. */
+  purge: StepReport & { deleted: PurgeReport };
   stockAudit: AuditStep<StockAuditReport>;
   masterDataAudit: AuditStep<MasterDataAuditReport>;
   alerts: AlertFlushResult;
@@ -208,6 +225,9 @@ export function createReconciliation(deps: ReconciliationDeps) {
         summary.stuckFulfilment.error = 'not checked: the dispatch read failed';
       }
       await step(summary.clearedExceptions, () => clearOrderExceptions(summary.clearedExceptions, channel));
+      await step(summary.purge, async () => {
+        if (deps.purge) summary.purge.deleted = await deps.purge(keepAlive);
+      });
       summary.stockAudit = await audit(STOCK_AUDIT, () => deps.audits.stockAlignment(keepAlive), overBudget);
       summary.masterDataAudit = await audit(
         MASTER_DATA_AUDIT,
@@ -227,6 +247,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
         summary.dispatchCatchUp,
         summary.stuckFulfilment,
         summary.clearedExceptions,
+        summary.purge,
         summary.stockAudit,
         summary.masterDataAudit,
       ].some((s) => s.status === 'failed');
@@ -281,9 +302,10 @@ export function createReconciliation(deps: ReconciliationDeps) {
   ): Promise<void> {
     report.window = sinceInstalled(report.window, channel.createdAt);
     const orders = await gateway.ordersWithoutExport(report.window, channel.id, keepAlive);
-    const openInvalid = new Set(
-      (await exceptions.list({ kind: KIND_INVALID, status: 'open' })).map((e) => e.entity.id),
-    );
+    const openInvalid = new Set<string>();
+    for (const kind of ORDER_BLOCKING_EXCEPTION_KINDS) {
+      for (const e of await exceptions.list({ kind, status: 'open' })) openInvalid.add(e.entity.id);
+    }
     const selection = selectForSweep(orders, channel.id, openInvalid);
     report.candidates = selection.toExport.length + selection.withOpenException.length;
     report.withOpenException = selection.withOpenException.length;
@@ -297,9 +319,10 @@ export function createReconciliation(deps: ReconciliationDeps) {
       }
       let outcome: ExportOutcome;
       try {
+        // The export reads the order as it is now (the sweep's copy may be minutes old by its turn).
         outcome = await deps.orderExport.exportOrder({
           orderId: order.id,
-          order,
+          source: 'sweep',
           deadline: deps.now() + exportBudgetMs,
         });
       } catch (err) {
@@ -313,6 +336,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
         return;
       }
       countExport(report, order, outcome);
+      if (outcome.kind === 'failed') firstError ??= outcome.reason;
       await keepAlive();
     });
     if (report.failed > 0) {
@@ -347,6 +371,12 @@ export function createReconciliation(deps: ReconciliationDeps) {
       case 'invalid':
         report.invalid += 1;
         break;
+      case 'rejected':
+        report.rejected += 1;
+        break;
+      case 'failed':
+        report.failed += 1;
+        break;
       case 'in_progress':
         report.inProgress += 1;
         break;
@@ -355,6 +385,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
         break;
       case 'skipped':
         report.skipped += 1;
+        report.skippedBy[outcome.code] = (report.skippedBy[outcome.code] ?? 0) + 1;
         break;
     }
     listOrder(report, order, outcome.kind, 'reason' in outcome ? outcome.reason : undefined);
@@ -402,12 +433,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
     const orders = [...inWindow];
     for (const id of outside) {
       const order = outsideOrders.find((o) => o.id === id);
-      if (
-        order &&
-        order.orderState !== 'Cancelled' &&
-        order.shipmentState !== 'Shipped' &&
-        hasSyncInfo(order, channel.id)
-      ) {
+      if (order && awaitsDispatch(order) && hasSyncInfo(order, channel.id)) {
         orders.push(order);
       }
     }
@@ -493,6 +519,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
           break;
         case 'write_rejected':
         case 'unknown_order':
+        case 'must_not_fulfil':
           report.rejected += 1;
           break;
         case 'retry_later':
@@ -551,16 +578,16 @@ export function createReconciliation(deps: ReconciliationDeps) {
   // ---- 6. order exceptions whose condition cleared ------------------------------------------------
 
   async function clearOrderExceptions(report: CleanupReport, channel: Channel): Promise<void> {
-    const open = [
-      ...(await exceptions.list({ kind: KIND_INVALID, status: 'open' })),
-      ...(await exceptions.list({ kind: KIND_EXPORT_FAILING, status: 'open' })),
-    ].filter((e) => e.entity.type === 'order');
+    const open: ExceptionRecord[] = [];
+    for (const kind of ORDER_EXPORT_EXCEPTION_KINDS)
+      open.push(...(await exceptions.list({ kind, status: 'open' })));
+    open.splice(0, open.length, ...open.filter((e) => e.entity.type === 'order'));
     if (open.length === 0) return;
     const orders = new Map((await gateway.ordersByIds(open.map((e) => e.entity.id))).map((o) => [o.id, o]));
     for (const record of open) {
       const order = orders.get(record.entity.id);
-      // Exported (by a resend or the event app), cancelled, or deleted: nothing is left to do for it.
-      const cleared = !order || order.orderState === 'Cancelled' || hasSyncInfo(order, channel.id);
+      // Fully exported (by a resend or the event app), cancelled, or deleted: nothing is left to do for it.
+      const cleared = !order || order.orderState === 'Cancelled' || isFullyExported(order, channel.id);
       if (cleared && (await exceptions.resolveByKey(record.key))) report.resolved += 1;
     }
   }
@@ -625,9 +652,11 @@ function emptySummary(runId: string, startedAt: number, window: SweepWindow): Re
       exported: 0,
       alreadyExported: 0,
       invalid: 0,
+      rejected: 0,
       inProgress: 0,
       retryLater: 0,
       skipped: 0,
+      skippedBy: {},
       deferred: 0,
       failed: 0,
       orders: [],
@@ -647,6 +676,7 @@ function emptySummary(runId: string, startedAt: number, window: SweepWindow): Re
     },
     stuckFulfilment: { status: 'ok', stuck: 0, raised: 0, resolved: 0 },
     clearedExceptions: { status: 'ok', resolved: 0 },
+    purge: { status: 'ok', deleted: {} },
     stockAudit: { status: 'deferred' },
     masterDataAudit: { status: 'deferred' },
     alerts: { exceptions: 0, outcome: 'empty' },

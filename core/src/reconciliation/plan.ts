@@ -2,6 +2,7 @@ import type { Order } from '@commercetools/platform-sdk';
 import type { ClarusGoodsOutSummary, ClarusProduct } from '../clarus';
 import type { ReconciliationConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
+import { isDispatchDone } from '../fulfilment/shipment-state';
 import { goodsOutReference, shipmentGroups } from '../orders';
 
 /*
@@ -125,7 +126,16 @@ export interface DispatchCandidate {
   stuckAge: boolean;
 }
 
-/** Pure: exported, not shipped, not cancelled orders → those old enough for the catch-up or the stuck check. */
+/**
+ * Pure: whether an exported order is still waiting for dispatches: not cancelled, not completed by the
+ * merchant, and its dispatch not done (`isDispatchDone`: Shipped, Delivered, Canceled). Orders past that are
+ * never dispatch candidates, so the catch-up cannot move a Delivered order back (DESIGN invariant 6).
+ */
+export function awaitsDispatch(order: Pick<Order, 'orderState' | 'shipmentState'>): boolean {
+  return order.orderState !== 'Cancelled' && order.orderState !== 'Complete' && !isDispatchDone(order);
+}
+
+/** Pure: exported orders awaiting dispatch (`awaitsDispatch`) → those old enough for the catch-up or the stuck check. */
 export function dispatchCandidates(
   orders: readonly Order[],
   channelId: string,
@@ -134,7 +144,7 @@ export function dispatchCandidates(
 ): DispatchCandidate[] {
   const out: DispatchCandidate[] = [];
   for (const order of orders) {
-    if (order.orderState === 'Cancelled' || order.shipmentState === 'Shipped') continue;
+    if (!awaitsDispatch(order)) continue;
     const at = exportedAt(order, channelId);
     if (!at) continue;
     const age = now - Date.parse(at);

@@ -2,19 +2,19 @@ import type { Channel } from '@commercetools/platform-sdk';
 import type { ClarusReads } from '../clarus';
 import type { AppConfig, ClarusConfig } from '../config';
 import {
-  addBalances,
+  assignStock,
   bundleDefinitions,
   computeAtsTargets,
   computeBundleTargets,
-  emptyClarusStock,
   inFlightQuantities,
+  jobCatalogueIndex,
+  readClarusStock,
   skuBatches,
-  skuForClarusCode,
   sortedSkus,
   stockScope,
   type InventoryGateway,
 } from '../inventory';
-import { createSkuIndex, type SkuTranslator } from '../mapping';
+import { quantitiesByCode, quantitiesForSkus, type SkuTranslator } from '../mapping';
 import type { StockSnapshot } from './audits';
 import type { BetweenPages } from '../inventory';
 import type { StockComparison } from './plan';
@@ -22,7 +22,12 @@ import type { StockComparison } from './plan';
 export interface StockSnapshotDeps {
   inventoryGateway: Pick<
     InventoryGateway,
-    'supplyChannels' | 'skusOnChannels' | 'ordersInFlight' | 'entriesFor' | 'variantsWithAttribute'
+    | 'supplyChannels'
+    | 'skusOnChannels'
+    | 'ordersInFlight'
+    | 'entriesFor'
+    | 'variantsWithAttribute'
+    | 'skusWithVariants'
   >;
   clarus: Pick<ClarusReads, 'stockBalances'>;
   clarusChannel: () => Promise<Channel>;
@@ -49,24 +54,28 @@ export function createStockSnapshot(deps: StockSnapshotDeps) {
     const channelIds = channels.map((c) => c.id);
     const channelKeys = channels.map((c) => c.key);
     const sold = await gateway.skusOnChannels(channelIds, between);
-    const index = createSkuIndex(translator, sold);
     const scope = stockScope(channelKeys, inventory.channelWarehouses, config.clarus.warehouseId);
-    const stock = emptyClarusStock();
-    for await (const page of deps.clarus.stockBalances({
-      accountId: config.clarus.accountId,
-      warehouseId: scope.warehouseFilter,
-    })) {
-      addBalances(stock, page.nodes, (code) => skuForClarusCode(code, index, translator));
-      await between?.();
-    }
+    // The inventory job's stages: the same complete read and the same catalogue-backed SKU index.
+    const read = await readClarusStock(
+      { clarus: deps.clarus, now: deps.now },
+      { accountId: config.clarus.accountId, warehouseId: scope.warehouseFilter },
+      { between },
+    );
+    const { index } = await jobCatalogueIndex({ gateway, translator }, sold, read.byCode.keys());
+    const stock = assignStock(read, index);
 
-    let inFlight = new Map<string, number>();
+    // In flight per Clarus product: orders for any SKU of one code draw on the same stock.
+    let inFlightByCode = new Map<string, number>();
     if (inventory.inflightLookbackMinutes > 0) {
       const clarusChannel = await deps.clarusChannel();
       const since = new Date(deps.now() - inventory.inflightLookbackMinutes * 60_000);
       const orders = await gateway.ordersInFlight(since, clarusChannel.id, { between });
-      inFlight = inFlightQuantities(orders, clarusChannel.id, config.mapping);
+      inFlightByCode = quantitiesByCode(
+        translator,
+        inFlightQuantities(orders, clarusChannel.id, config.mapping),
+      );
     }
+    const inFlight = quantitiesForSkus(translator, [...sold, ...stock.bySku.keys()], inFlightByCode);
 
     const atsConfig = {
       safetyStock: inventory.safetyStock,
@@ -77,14 +86,18 @@ export function createStockSnapshot(deps: StockSnapshotDeps) {
     const bundleTargets = new Map<string, number>();
     if (config.mapping.bundleMode === 'expand' && attribute) {
       const bundles = bundleDefinitions(await gateway.variantsWithAttribute(attribute, between), attribute);
-      for (const t of computeBundleTargets(bundles, channels, stock.bySku, inFlight, atsConfig)) {
+      const components = bundles.flatMap((b) => (b.components ?? []).map((c) => c.sku));
+      const componentInFlight = quantitiesForSkus(translator, components, inFlightByCode);
+      for (const t of computeBundleTargets(bundles, channels, stock.bySku, componentInFlight, atsConfig)) {
         bundleTargets.set(`${t.channel.id}\n${t.sku}`, t.quantity);
       }
     }
 
     const comparisons: StockComparison[] = [];
     const keyOf = new Map(channels.map((c) => [c.id, c.key]));
-    for (const batch of skuBatches(sortedSkus(sold), channels.length)) {
+    // SKUs of a collision get no stock from the code (sku-collision is open): nothing to compare.
+    const compared = sortedSkus(sold).filter((s) => !index.isCollided(s));
+    for (const batch of skuBatches(compared, channels.length)) {
       const entries = await gateway.entriesFor(batch, channelIds);
       const targets = new Map(
         computeAtsTargets(batch, channels, stock.bySku, inFlight, atsConfig).map((t) => [

@@ -12,9 +12,27 @@ import {
   createExportLookups,
   createOrderCancellation,
   createOrderExport,
+  DEFAULT_AMBIGUOUS_CREATE_HOLD_MS,
+  EXPORT_CLAIMS_CONTAINER,
 } from '../orders';
 import { createInventoryGateway, INVENTORY_JOB_NAME } from '../inventory';
-import { createAlertSender, createHealthCheck, JOBS_CONTAINER, withAlerts } from '../operations';
+import {
+  createAlertSender,
+  createHealthCheck,
+  createOrderView,
+  JOBS_CONTAINER,
+  purgeCustomObjects,
+  retentionCutoff,
+  retentionTargets,
+  withAlerts,
+} from '../operations';
+import {
+  createProductGateway,
+  createProductSync,
+  createSkuGuard,
+  createSkuGuardCache,
+  PRODUCT_CLAIMS_CONTAINER,
+} from '../products';
 import {
   createAudits,
   createReconciliation,
@@ -33,12 +51,19 @@ export interface IntegrationOptions {
   /** How long an export claim keeps other attempts away (default 30 s, longer than any attempt). */
   exportLeaseMs?: number;
   /**
+   * After a create whose answer may have been lost, how long no attempt creates that goods out again
+   * (default 5 min; looking it up never waits). docs/adr/0006-ambiguous-creates-hold.md.
+   */
+  ambiguousCreateHoldMs?: number;
+  /**
    * Alerts on new exceptions go out this long after the first one (one message per window); 0 = only on an
    * explicit `alerts.flush()` (the reconciliation job sends one message per pass). Default 30 s.
    */
   alertWindowMs?: number;
   /** Replaces fetch for the alert webhook (tests). */
   alertFetch?: typeof fetch;
+  /** How often the SKU guard re-reads the catalogue and Clarus stock (default 5 min). */
+  skuGuardRefreshMs?: number;
 }
 
 /**
@@ -79,6 +104,9 @@ export function createIntegration(options: IntegrationOptions) {
     skus,
     logger,
     now,
+    ambiguousCreateHoldMs: options.ambiguousCreateHoldMs,
+    // An imported order completed before the reconciliation look-back is history, not an order to fulfil.
+    historicalImportAgeMs: config.reconciliation.lookbackHours * 60 * 60_000,
   });
   const orderCancellation = createOrderCancellation({
     api,
@@ -88,6 +116,7 @@ export function createIntegration(options: IntegrationOptions) {
     clarusChannel,
     logger,
     now,
+    ambiguousCreateHoldMs: options.ambiguousCreateHoldMs,
   });
 
   const inventorySync = createInventorySync({
@@ -115,6 +144,42 @@ export function createIntegration(options: IntegrationOptions) {
     logger,
   });
 
+  // Product master (core/src/products/): the per-code claims are the order export's, in their own container.
+  const productGateway = createProductGateway(api);
+  const productSync = createProductSync({
+    gateway: productGateway,
+    catalogue: createInventoryGateway(api),
+    clarus,
+    claims: createExportClaims({
+      customObjects,
+      now,
+      leaseMs: options.exportLeaseMs ?? 30_000,
+      container: PRODUCT_CLAIMS_CONTAINER,
+    }),
+    exceptions,
+    skus,
+    config,
+    logger,
+    now,
+    holdMs: options.ambiguousCreateHoldMs ?? DEFAULT_AMBIGUOUS_CREATE_HOLD_MS,
+  });
+  const skuGuardCache = createSkuGuardCache({
+    gateway: productGateway,
+    clarus,
+    translator: skus,
+    logger,
+    now,
+    refreshMs: options.skuGuardRefreshMs ?? 5 * 60_000,
+  });
+  const skuGuard = createSkuGuard({
+    config: config.products,
+    skuRules: config.mapping.skuRules,
+    translator: skus,
+    cache: skuGuardCache,
+    exceptions,
+    logger,
+  });
+
   const reconciliationGateway = createReconciliationGateway(api);
   const inventoryGateway = createInventoryGateway(api);
   const audits = createAudits({
@@ -128,6 +193,7 @@ export function createIntegration(options: IntegrationOptions) {
     config,
     logger,
     now,
+    ...(config.products.master === 'commercetools' ? { productSync } : {}),
   });
   const reconciliation = createReconciliation({
     gateway: reconciliationGateway,
@@ -143,6 +209,19 @@ export function createIntegration(options: IntegrationOptions) {
     config,
     logger,
     now,
+    purge: (between) =>
+      purgeCustomObjects(
+        { objects: customObjects },
+        {
+          targets: retentionTargets(EXPORT_CLAIMS_CONTAINER),
+          cutoffIso: retentionCutoff(
+            now(),
+            config.reconciliation.retentionDays,
+            config.reconciliation.lookbackHours,
+          ),
+          between,
+        },
+      ),
   });
   const health = createHealthCheck({
     jobState,
@@ -167,6 +246,16 @@ export function createIntegration(options: IntegrationOptions) {
     logger,
   });
 
+  // The order panel's view of one order (GET /ops/orders/:id).
+  const orderView = createOrderView({
+    api,
+    clarus,
+    exceptions,
+    clarusChannel,
+    trackingUrlTemplates: config.fulfilment.trackingUrlTemplates,
+    skus,
+  });
+
   return {
     config,
     logger,
@@ -182,11 +271,15 @@ export function createIntegration(options: IntegrationOptions) {
     claims,
     orderExport,
     orderCancellation,
+    productSync,
+    skuGuard,
+    skuGuardCache,
     dispatchSync,
     inventorySync,
     alerts,
     reconciliation,
     health,
+    orderView,
   };
 }
 

@@ -1,5 +1,5 @@
 import { startClarusSimulator } from '@clarus-connector/sandbox';
-import { ClarusGraphQLError, type ClarusProduct } from '@clarus-connector/core';
+import { ClarusGraphQLError, ClarusPartialReadError, type ClarusProduct } from '@clarus-connector/core';
 import { apiRequests, clientFor, salesOrder, type Simulator } from './harness';
 
 type GraphQLBody = { query: string; variables?: Record<string, unknown> };
@@ -46,6 +46,7 @@ describe('Clarus client: GraphQL paging and typed reads', () => {
       id: expect.any(Number),
       code: 'PG-000',
       barcode: '500',
+      description: null,
       productType: expect.any(String),
     });
   });
@@ -79,7 +80,7 @@ describe('Clarus client: GraphQL paging and typed reads', () => {
     expect(data.warehouses.all.edges.length).toBeGreaterThan(0);
   });
 
-  it('treats a response without pageInfo as the last page', async () => {
+  it('treats a short page without pageInfo as the last page, and a full one as a partial read', async () => {
     // Strip pageInfo from the answer on its way back (the spec's examples show connections without it).
     const stripping: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
@@ -90,10 +91,17 @@ describe('Clarus client: GraphQL paging and typed reads', () => {
     };
     const { client } = clientFor(sim, {}, { fetch: stripping });
     const pages = [];
-    for await (const page of client.listProducts({ pageSize: 25 })) pages.push(page);
+    for await (const page of client.listProducts({ pageSize: 100 })) pages.push(page);
     expect(pages).toHaveLength(1);
-    expect(pages[0]?.nodes).toHaveLength(25);
+    expect(pages[0]?.nodes.length).toBeLessThan(100);
     expect(pages[0]?.hasNextPage).toBe(false);
+
+    // 25 of 25 asked for and no pageInfo: whether more follow cannot be told.
+    const error = await (async () => {
+      for await (const _page of client.listProducts({ pageSize: 25 })) void _page;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClarusPartialReadError);
+    expect(error).toMatchObject({ reason: 'page_info_missing', list: 'products', retryable: true });
   });
 
   it('throws ClarusGraphQLError when the answer carries errors', async () => {
@@ -113,8 +121,11 @@ describe('Clarus client: GraphQL paging and typed reads', () => {
     expect(found.map((p) => p.code).sort()).toEqual(codes);
     const bodies = graphqlBodies(sim);
     expect(bodies).toHaveLength(3); // 46 distinct codes / 20
-    expect(bodies[0]?.query).toContain('node { id code barcode product_type }');
-    expect(bodies[0]?.variables?.filter).toEqual({ code: { in: codes.slice(0, 20) } });
+    expect(bodies[0]?.query).toContain('node { id code barcode description product_type }');
+    expect(bodies[0]?.variables?.filter).toEqual({
+      code: { in: codes.slice(0, 20) },
+      account_id: { eq: String(sim.accountId) },
+    });
   });
 
   describe('goods out reads', () => {
@@ -142,8 +153,11 @@ describe('Clarus client: GraphQL paging and typed reads', () => {
       ]);
       const [body] = graphqlBodies(sim);
       expect(body?.query).toContain('query($filter: GoodsOutsFilterType');
-      expect(body?.query).toContain('node { id reference goods_out_status { code name } }');
-      expect(body?.variables?.filter).toEqual({ reference: { in: ['SO-READ-1', 'SO-NOT-THERE'] } });
+      expect(body?.query).toContain('node { id reference goods_out_status { code name } account { id } }');
+      expect(body?.variables?.filter).toEqual({
+        reference: { in: ['SO-READ-1', 'SO-NOT-THERE'] },
+        account_id: { eq: String(sim.accountId) },
+      });
     });
 
     it('lists lines with alt_line_reference when the tenant exposes it', async () => {
@@ -163,7 +177,10 @@ describe('Clarus client: GraphQL paging and typed reads', () => {
         },
       ]);
       const [body] = graphqlBodies(sim);
-      expect(body?.variables?.filter).toEqual({ goods_out_id: { eq: String(goodsOutId) } });
+      expect(body?.variables?.filter).toEqual({
+        goods_out_id: { eq: String(goodsOutId) },
+        account_id: { eq: String(sim.accountId) },
+      });
     });
 
     it('lists shipments, packages and tracking after a dispatch', async () => {

@@ -1,4 +1,4 @@
-import type { Order } from '@commercetools/platform-sdk';
+import type { Order, OrderUpdateAction } from '@commercetools/platform-sdk';
 import { startEmulatorWithClient, type EmulatorWithClient } from './setup';
 
 /**
@@ -15,7 +15,9 @@ describe('commercetools emulator harness', () => {
 
   const eur = (centAmount: number) => ({ currencyCode: 'EUR', centAmount });
 
-  async function importOrder(): Promise<Order> {
+  let seeded: Promise<void> | undefined;
+  /** Tax category, zone, shipping method and product for imported orders, created once per file. */
+  async function seedCatalogue(): Promise<void> {
     const api = ctx.api;
     await api
       .taxCategories()
@@ -60,12 +62,18 @@ describe('commercetools emulator harness', () => {
         },
       })
       .execute();
+  }
+
+  async function importOrder(orderNumber = 'HARNESS-N1'): Promise<Order> {
+    const api = ctx.api;
+    seeded ??= seedCatalogue();
+    await seeded;
     const order = await api
       .orders()
       .importOrder()
       .post({
         body: {
-          orderNumber: 'HARNESS-N1',
+          orderNumber,
           totalPrice: eur(1500),
           shippingAddress: { country: 'DE' },
           lineItems: [
@@ -136,6 +144,55 @@ describe('commercetools emulator harness', () => {
       .get({ queryArgs: { where: 'shippingInfo(deliveries(key = "clarus-shipment-11"))' } })
       .execute();
     expect(found.body.results.map((o) => o.id)).toEqual([order.id]);
+  });
+
+  it('applies setParcelTrackingData (by parcel id or key) like the real API, which the mock lacks', async () => {
+    const order = await importOrder('HARNESS-N2');
+    const update = async (version: number, actions: OrderUpdateAction[]) =>
+      (await ctx.api.orders().withId({ ID: order.id }).post({ body: { version, actions } }).execute()).body;
+    const withDelivery = await update(order.version, [
+      {
+        action: 'addDelivery',
+        deliveryKey: 'clarus-shipment-31',
+        items: [{ id: order.lineItems[0]!.id, quantity: 2 }],
+        parcels: [
+          { key: 'clarus-package-41', trackingData: { trackingId: 'OLD-41', carrier: 'DPD' } },
+          { key: 'clarus-package-42', trackingData: { trackingId: 'OLD-42', carrier: 'DPD' } },
+        ],
+      },
+    ]);
+    const [first, second] = withDelivery.shippingInfo!.deliveries![0]!.parcels;
+
+    const byId = await update(withDelivery.version, [
+      {
+        action: 'setParcelTrackingData',
+        parcelId: first!.id,
+        trackingData: { trackingId: 'NEW-41', carrier: 'UPS', isReturn: false },
+      },
+    ]);
+    const byKey = await update(byId.version, [
+      {
+        action: 'setParcelTrackingData',
+        parcelKey: 'clarus-package-42',
+        trackingData: { trackingId: 'NEW-42' },
+      },
+    ]);
+    expect(byId.version).toBe(withDelivery.version + 1);
+    expect(byKey.shippingInfo!.deliveries![0]!.parcels.map((p) => [p.id, p.key, p.trackingData])).toEqual([
+      [first!.id, 'clarus-package-41', { trackingId: 'NEW-41', carrier: 'UPS', isReturn: false }],
+      [second!.id, 'clarus-package-42', { trackingId: 'NEW-42' }],
+    ]);
+
+    // No trackingData removes it; an unknown parcel is refused with 400.
+    const removed = await update(byKey.version, [
+      { action: 'setParcelTrackingData', parcelKey: 'clarus-package-42' },
+    ]);
+    expect(removed.shippingInfo!.deliveries![0]!.parcels[1]).not.toHaveProperty('trackingData');
+    await expect(
+      update(removed.version, [
+        { action: 'setParcelTrackingData', parcelKey: 'no-such-parcel', trackingData: {} },
+      ]),
+    ).rejects.toMatchObject({ statusCode: 400 });
   });
 
   it('answers a stale-version update with 409 even when the actions change nothing', async () => {

@@ -27,6 +27,7 @@ describe('plan → order update actions', () => {
       },
     ],
     newParcels: [{ deliveryKey: 'clarus-shipment-0', parcel: parcel('clarus-package-8') }],
+    trackingUpdates: [],
     shipmentState: 'Shipped',
     nothingDispatched: false,
     problems: [],
@@ -66,7 +67,7 @@ describe('plan → order update actions', () => {
     expect(
       dispatchActions(
         {},
-        { newDeliveries: [], newParcels: [], nothingDispatched: false, problems: [] },
+        { newDeliveries: [], newParcels: [], trackingUpdates: [], nothingDispatched: false, problems: [] },
         { dispatchStateId: 'st-1' },
       ),
     ).toEqual([]);

@@ -3,7 +3,8 @@ import type { ClarusStockBalance } from '../../src/clarus';
 import {
   addBalances,
   bundleDefinitions,
-  createSkuIndex,
+  assignStock,
+  buildSkuIndex,
   createSkuTranslator,
   emptyClarusStock,
   inFlightQuantities,
@@ -12,13 +13,12 @@ import {
   predicateString,
   shouldCheckpoint,
   skuBatches,
-  skuForClarusCode,
   sortedSkus,
   stockScope,
   type BatchFacts,
 } from '../../src';
 
-const zeros = createSkuTranslator({ stripLeadingZeros: true, padStart: { length: 8, char: '0' } });
+const zeros = createSkuTranslator({ padStart: { length: 8, char: '0' } });
 
 const balance = (code: string, available: number, warehouseId: number | null = 1): ClarusStockBalance => ({
   available,
@@ -27,44 +27,44 @@ const balance = (code: string, available: number, warehouseId: number | null = 1
   warehouseId,
 });
 
-describe('Clarus code → commercetools SKU', () => {
-  it('prefers the exact index over the algorithmic inverse', () => {
-    const index = createSkuIndex(zeros, ['0042', '12345']);
-    expect(skuForClarusCode('00000042', index, zeros)).toBe('0042');
-    expect(skuForClarusCode('00012345', index, zeros)).toBe('12345');
-    // Not in the index: the inverse, which translates back to the same code.
-    expect(skuForClarusCode('00067890', index, zeros)).toBe('67890');
-  });
-
-  it('maps a code to no SKU when no SKU translates to it', () => {
-    const prefixed = createSkuTranslator({ prefix: 'AC-' });
-    expect(skuForClarusCode('XY-1', new Map(), prefixed)).toBeUndefined();
-    // "0012345" is not the code of any SKU under fixed-width padding ("12345" gives "00012345").
-    expect(skuForClarusCode('0012345', new Map(), zeros)).toBeUndefined();
-    const upper = createSkuTranslator({ case: 'upper' });
-    expect(skuForClarusCode('abc', new Map(), upper)).toBeUndefined();
-    expect(skuForClarusCode('ABC', createSkuIndex(upper, ['abc']), upper)).toBe('abc');
-  });
-
-  it('sums balances per SKU and warehouse and lists unmapped codes', () => {
-    const stock = emptyClarusStock();
-    const skuFor = (code: string) => skuForClarusCode(code, new Map(), zeros);
+describe('Clarus stock → commercetools SKUs (through the one catalogue index)', () => {
+  it('sums balances per code and warehouse, stamping each code with its page request time', () => {
+    const stock = emptyClarusStock(100);
     addBalances(
       stock,
       [balance('00000001', 5, 1), balance('00000001', 2, 1), balance('00000001', 4, 2)],
-      skuFor,
+      110,
     );
-    addBalances(stock, [balance('0001', 9), balance('00000002', Number.NaN, null)], skuFor);
-    expect(stock.bySku.get('1')).toEqual(
+    addBalances(stock, [balance('0001', 9), balance('00000002', Number.NaN, null)], 120);
+    expect(stock.byCode.get('00000001')).toEqual(
       new Map([
         [1, 7],
         [2, 4],
       ]),
     );
-    expect(stock.bySku.get('2')).toEqual(new Map([[0, 0]]));
-    expect([...stock.unmapped]).toEqual(['0001']);
+    expect(stock.readAt.get('00000001')).toBe(110);
+    expect(stock.readAt.get('00000002')).toBe(120);
+    expect(stock.byCode.get('00000002')).toEqual(new Map([[0, 0]]));
     expect(stock.rows).toBe(5);
-    expect(stock.codes.size).toBe(3);
+  });
+
+  it('gives a code to its one SKU, lists codes no SKU carries, and gives a colliding code to none', () => {
+    const strip = createSkuTranslator({ stripLeadingZeros: true });
+    const stock = emptyClarusStock(100);
+    addBalances(stock, [balance('1234', 8), balance('55', 3), balance('XYZ', 1)], 105);
+    const assigned = assignStock(stock, buildSkuIndex(strip, ['1234', '01234', '0055']));
+    expect([...assigned.bySku.keys()]).toEqual(['0055']);
+    expect(assigned.readAt.get('0055')).toBe(105);
+    expect([...assigned.unmapped]).toEqual(['XYZ']);
+    expect(assigned.collisions).toEqual([{ code: '1234', skus: ['01234', '1234'] }]);
+    expect(assigned.startedAt).toBe(100);
+  });
+
+  it('finds SKU 00777 for Clarus 00000777 under padStart 8 where the inverse says 777', () => {
+    const stock = emptyClarusStock();
+    addBalances(stock, [balance('00000777', 12)], 1);
+    const assigned = assignStock(stock, buildSkuIndex(zeros, ['00777']));
+    expect(assigned.bySku.get('00777')).toEqual(new Map([[1, 12]]));
   });
 });
 
@@ -274,6 +274,55 @@ describe('write plan', () => {
       ['create', 'BOX', 'store', 1],
     ]);
     expect(plan).toMatchObject({ derived: ['BOX'], synced: [], notHeld: [], notSold: [] });
+  });
+
+  describe('an entry written after the Clarus read (ADR 0007)', () => {
+    const at = (iso: string) => Date.parse(iso);
+    const modified = (e: InventoryEntry, iso: string) => ({ ...e, lastModifiedAt: iso }) as InventoryEntry;
+
+    it('is left alone and listed as newer; entries written before the read are updated', () => {
+      const plan = planBatch(
+        facts({
+          skus: ['A'],
+          entries: [
+            modified(entry('A', 'w', 25), '2026-01-01T10:00:05.000Z'), // the webhook's fresher value
+            modified(entry('A', 's', 3), '2026-01-01T09:00:00.000Z'),
+          ],
+          stock: new Map([['A', new Map([[1, 11]])]]),
+          readAt: new Map([['A', at('2026-01-01T10:00:00.000Z')]]),
+        }),
+      );
+      expect(plan.newer).toEqual([{ sku: 'A', channel: web }]);
+      expect(plan.writes.map((w) => [w.kind, w.channel.key, w.quantity, w.readAt])).toEqual([
+        ['update', 'store', 8, at('2026-01-01T10:00:00.000Z')],
+      ]);
+    });
+
+    it('writes an entry modified in the same millisecond as the read (not after it)', () => {
+      const plan = planBatch(
+        facts({
+          skus: ['A'],
+          entries: [modified(entry('A', 'w', 25), '2026-01-01T10:00:00.000Z')],
+          stock: new Map([['A', new Map([[1, 11]])]]),
+          readAt: new Map([['A', at('2026-01-01T10:00:00.000Z')]]),
+        }),
+      );
+      expect(plan.newer).toEqual([]);
+      expect(plan.writes).toHaveLength(2);
+    });
+
+    it('uses the read start for SKUs without a balance: a not-held zero never replaces a later value', () => {
+      const plan = planBatch(
+        facts({
+          skus: ['GONE'],
+          entries: [modified(entry('GONE', 'w', 4), '2026-01-01T10:00:01.000Z')],
+          readAtDefault: at('2026-01-01T10:00:00.000Z'),
+        }),
+      );
+      expect(plan.notHeld).toEqual(['GONE']);
+      expect(plan.writes).toEqual([]);
+      expect(plan.newer).toEqual([{ sku: 'GONE', channel: web }]);
+    });
   });
 });
 

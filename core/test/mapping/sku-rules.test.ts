@@ -1,4 +1,4 @@
-import { createSkuIndex, createSkuTranslator, skuProblems } from '../../src/mapping';
+import { createSkuTranslator, MAX_RESTORED_ZEROS, skuProblems } from '../../src/mapping';
 
 describe('SKU rules', () => {
   it('pads a commercetools SKU to the Clarus width and strips it back', () => {
@@ -28,11 +28,39 @@ describe('SKU rules', () => {
     expect(t.toCommercetools('UK-/1')).toBeUndefined();
   });
 
-  it('resolves lossy rules exactly through the known catalogue', () => {
-    const t = createSkuTranslator({ case: 'upper' });
-    const index = createSkuIndex(t, ['ab-12', 'Cd-3']);
-    expect(index.get('AB-12')).toBe('ab-12');
-    expect(index.get('CD-3')).toBe('Cd-3');
+  it('lists every SKU padding could have come from: 00000777 is 777, 0777, 00777, … (not only 777)', () => {
+    const t = createSkuTranslator({ padStart: { length: 8, char: '0' } });
+    expect(t.candidates('00000777')).toEqual(['00000777', '0000777', '000777', '00777', '0777', '777']);
+    expect(t.toCommercetools('00000777')).toBe('777'); // the inverse alone misses SKU 00777
+    expect(t.candidates('123')).toEqual([]); // shorter than the padding: no SKU gives it
+    expect(t.candidates('123456789')).toEqual(['123456789']);
+  });
+
+  it('puts back up to MAX_RESTORED_ZEROS leading zeros under stripLeadingZeros', () => {
+    const t = createSkuTranslator({ stripLeadingZeros: true });
+    const candidates = t.candidates('1234');
+    expect(candidates).toContain('1234');
+    expect(candidates).toContain('01234');
+    expect(candidates).toHaveLength(MAX_RESTORED_ZEROS + 1);
+    expect(t.candidates('01234')).toEqual([]); // a stripped code never starts with a zero
+    expect(t.candidates('0')).toContain('000');
+  });
+
+  it('offers both cases under a case rule, and only candidates whose forward translation is the code', () => {
+    const t = createSkuTranslator({ case: 'upper', prefix: 'UK-' });
+    expect(t.candidates('UK-AB-12')).toEqual(['AB-12', 'ab-12']);
+    expect(t.candidates('AB-12')).toEqual([]);
+    const rules = [
+      { stripLeadingZeros: true, padStart: { length: 8, char: '0' } },
+      { padStart: { length: 6, char: 'X' }, suffix: '-S' },
+      { case: 'lower' as const },
+    ];
+    for (const r of rules) {
+      const tr = createSkuTranslator(r);
+      for (const code of ['00012345', 'XXX12-S', 'abc', '0']) {
+        for (const sku of tr.candidates(code)) expect(tr.toClarus(sku)).toBe(code);
+      }
+    }
   });
 
   it('reports a code over the configured maximum length', () => {

@@ -316,4 +316,53 @@ describe('order → goods out mapping', () => {
       field: 'custom.loyaltyTier',
     });
   });
+
+  describe('validation before Clarus (what clarus-api.json declares)', () => {
+    it('drops the unusable email ana.lima.example.org with a warning and still sends the order', () => {
+      const result = mapOrderToGoodsOuts(
+        anOrder({ shippingAddress: anAddress({ email: 'ana.lima.example.org' }) }),
+        ctx(noPad),
+        lookups,
+      );
+      expect(result.ok).toBe(true);
+      expect(result.ok && result.plans[0]!.address).not.toHaveProperty('email_address');
+      expect(result.warnings).toEqual([
+        expect.objectContaining({ code: 'invalid_email_dropped', field: 'shippingAddress.email' }),
+      ]);
+      // The warning names the field and the rule, never the address itself (personal data).
+      expect(JSON.stringify(result.warnings)).not.toMatch(/ana\.lima/);
+    });
+
+    it.each([
+      ['ana@example.org', true],
+      ['ana.lima@example.co.uk', true],
+      ['ana lima@example.org', false],
+      ['ana@', false],
+      ['@example.org', false],
+      ['ana@exa mple.org', false],
+    ])('email %s is kept: %s', (email, kept) => {
+      const result = mapOrderToGoodsOuts(
+        anOrder({ shippingAddress: anAddress({ email }) }),
+        ctx(noPad),
+        lookups,
+      );
+      expect(result.ok && result.plans[0]!.address.email_address).toBe(kept ? email : undefined);
+    });
+
+    it('drops an email over 254 and a phone over 50 characters with warnings', () => {
+      const result = mapOrderToGoodsOuts(
+        anOrder({
+          shippingAddress: anAddress({ email: `${'a'.repeat(250)}@example.org`, phone: '0'.repeat(51) }),
+        }),
+        ctx(noPad),
+        lookups,
+      );
+      expect(result.ok).toBe(true);
+      expect(result.warnings.map((w) => w.code)).toEqual([
+        'email_too_long_dropped',
+        'phone_too_long_dropped',
+      ]);
+      expect(result.ok && result.plans[0]!.address).not.toHaveProperty('phone_number');
+    });
+  });
 });

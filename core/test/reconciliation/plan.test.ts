@@ -85,6 +85,15 @@ describe('reconciliation plan: dispatch catch-up and stuck fulfilment', () => {
         order('hour', { syncInfo: [synced('2', new Date(NOW - 61 * 60_000).toISOString())] }),
         order('old', { syncInfo: [synced('3', new Date(NOW - 3 * DAY - 1).toISOString())] }),
         order('shipped', { shipmentState: 'Shipped', syncInfo: [synced('4', '2030-01-01T00:00:00.000Z')] }),
+        // Dispatch done or given up on: never picked, so the catch-up cannot move them back (invariant 6).
+        order('delivered', {
+          shipmentState: 'Delivered',
+          syncInfo: [synced('5', '2030-01-01T00:00:00.000Z')],
+        }),
+        order('canceled', { shipmentState: 'Canceled', syncInfo: [synced('6', '2030-01-01T00:00:00.000Z')] }),
+        order('complete', { orderState: 'Complete', syncInfo: [synced('7', '2030-01-01T00:00:00.000Z')] }),
+        order('cancelled', { orderState: 'Cancelled', syncInfo: [synced('8', '2030-01-01T00:00:00.000Z')] }),
+        order('partial', { shipmentState: 'Partial', syncInfo: [synced('9', '2030-01-10T10:00:00.000Z')] }),
         order('never'),
       ],
       CHANNEL,
@@ -94,6 +103,7 @@ describe('reconciliation plan: dispatch catch-up and stuck fulfilment', () => {
     expect(candidates.map((c) => [c.order.id, c.catchUp, c.stuckAge])).toEqual([
       ['hour', true, false],
       ['old', true, true],
+      ['partial', true, false],
     ]);
   });
 

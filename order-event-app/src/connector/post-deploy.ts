@@ -1,30 +1,13 @@
-import {
-  createCommercetoolsClient,
-  createLogger,
-  ensureClarusChannel,
-  loadConfig,
-  secretValues,
-} from '@clarus-connector/core';
-import { ensureOrderSubscription } from './subscription';
+// Connect's postDeploy script (connect.yaml): `npm run connector:post-deploy`. A non-zero exit fails the deploy.
+import { redactString } from '@clarus-connector/core';
+import { postDeploy } from './lifecycle';
 
-/** Connect runs this after every deploy: the export channel and the order Subscription to our Pub/Sub topic. */
-async function postDeploy(): Promise<void> {
-  const config = loadConfig(process.env, ['CONNECT_GCP_PROJECT_ID', 'CONNECT_GCP_TOPIC_NAME']);
-  const logger = createLogger({
-    service: 'order-event-app:post-deploy',
-    level: config.logLevel,
-    secrets: secretValues(config),
-  });
-  const api = createCommercetoolsClient(config.commercetools, { logger });
-  const channel = await ensureClarusChannel(api);
-  const subscription = await ensureOrderSubscription(api, {
-    projectId: config.connect.gcpProjectId!,
-    topic: config.connect.gcpTopicName!,
-  });
-  logger.info('post-deploy done', { channelId: channel.id, subscriptionId: subscription.id });
-}
-
-postDeploy().catch((err: unknown) => {
-  process.stderr.write(`post-deploy failed: ${err instanceof Error ? err.message : String(err)}\n`);
+postDeploy(process.env).catch((err: unknown) => {
+  // An API error about the destination may quote the Service Bus connection string (it holds a key).
+  const secrets = [process.env.CONNECT_AZURE_CONNECTION_STRING, process.env.CTP_CLIENT_SECRET].filter(
+    (s): s is string => !!s && s.length >= 4,
+  );
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`post-deploy failed: ${redactString(message, secrets)}\n`);
   process.exitCode = 1;
 });

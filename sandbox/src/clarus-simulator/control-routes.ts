@@ -51,6 +51,14 @@ export function controlRouter(sim: ClarusSimulator): Router {
     route((req) => sim.seedWarehouses(list(req))),
   );
   router.post(
+    '/accounts',
+    route((req) => sim.seedAccount(body(req) as { id: number; code?: string })),
+  );
+  router.post(
+    '/goods-outs',
+    route((req) => sim.seedGoodsOut(body(req) as never)),
+  );
+  router.post(
     '/products',
     route((req) => sim.seedProducts(list(req))),
   );
@@ -69,9 +77,10 @@ export function controlRouter(sim: ClarusSimulator): Router {
   router.post(
     '/stock/adjust',
     route((req) => {
-      const { productCode, delta, warehouseId, fireWebhook } = body(req);
+      const { productCode, delta, warehouseId, fireWebhook, accountId } = body(req);
       return sim.adjustStock(String(productCode), Number(delta), {
         warehouseId: warehouseId === undefined ? undefined : Number(warehouseId),
+        accountId: accountId === undefined ? undefined : Number(accountId),
         fireWebhook: fireWebhook === undefined ? undefined : Boolean(fireWebhook),
       });
     }),
@@ -99,6 +108,10 @@ export function controlRouter(sim: ClarusSimulator): Router {
   router.post(
     '/shipments/:id/dispatch',
     route((req) => sim.dispatchShipment(id(req), body(req))),
+  );
+  router.post(
+    '/packages/:id/relabel',
+    route((req) => sim.relabelPackage(id(req), body(req))),
   );
   router.post(
     '/faults',

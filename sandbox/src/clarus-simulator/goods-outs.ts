@@ -45,7 +45,7 @@ export interface GoodsOutBehaviour {
 
 function lookups(store: Store, goodsOut?: GoodsOutState): ValidationLookups {
   return {
-    accountId: store.accountId,
+    accountExists: (id) => store.accounts.has(id),
     productExists: (id) => store.products.has(id),
     warehouseExists: (id) => store.warehouses.has(id),
     carrierExists: (id) => store.carriers.has(id),

@@ -15,6 +15,7 @@ export type {
   GoodsOutAttributesRecord,
   GoodsOutLineRecord,
   GoodsOutRecord,
+  GoodsOutSeed,
   GoodsOutStatusCode,
   Package,
   Product,
@@ -23,6 +24,7 @@ export type {
   ShipmentLine,
   ShipmentStatus,
   StockBalance,
+  StockEntry,
   Warehouse,
   WebhookTargets,
 } from './types';

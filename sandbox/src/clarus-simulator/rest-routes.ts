@@ -8,7 +8,9 @@ import {
   updateGoodsOut,
   type GoodsOutBehaviour,
 } from './goods-outs';
+import { addProductMaterial, assignProductToAccount, createProduct, updateProduct } from './products';
 import type { Store } from './store';
+import type { Product } from './types';
 
 /** The REST mutations under the configurable prefix (JSON:API bodies, documented error shapes). */
 export function restRouter(store: Store, behaviour: GoodsOutBehaviour): Router {
@@ -43,6 +45,25 @@ export function restRouter(store: Store, behaviour: GoodsOutBehaviour): Router {
     });
   });
 
+  router.post('/products', (req, res) => {
+    respond(res, () => ({ status: 200, body: { data: productResource(createProduct(store, req.body)) } }));
+  });
+
+  router.patch('/products/:id', (req, res) => {
+    withId(req, res, (id) => ({
+      status: 200,
+      body: { data: productResource(updateProduct(store, id, req.body)) },
+    }));
+  });
+
+  router.post('/products/:id/account_products', (req, res) => {
+    withId(req, res, (id) => ({ status: 200, body: assignProductToAccount(store, id, req.body) }));
+  });
+
+  router.post('/products/:id/materials', (req, res) => {
+    withId(req, res, (id) => ({ status: 200, body: addProductMaterial(store, id, req.body) }));
+  });
+
   router.use((req, res) => {
     sendErrors(res, 404, [
       clarusError(404, 'route_not_found', `No route matches ${req.method} ${req.baseUrl}${req.path}`, {
@@ -56,6 +77,22 @@ export function restRouter(store: Store, behaviour: GoodsOutBehaviour): Router {
 }
 
 type Outcome = { status: number; body?: unknown };
+
+/** The documented create/update answer: `{data:{id, type:"products", attributes}}` (ProductAttributes). */
+function productResource(p: Product): { id: number; type: 'products'; attributes: Record<string, unknown> } {
+  return {
+    id: p.id,
+    type: 'products',
+    attributes: {
+      code: p.code,
+      description: p.description,
+      barcode: p.barcode,
+      product_type: p.product_type,
+      stock_unit_type_id: p.stock_unit_type_id,
+      external_system_reference1: p.external_system_reference1,
+    },
+  };
+}
 
 function withId(req: Request, res: Response, run: (id: number) => Outcome): void {
   const raw = String(req.params.id ?? '');

@@ -10,7 +10,8 @@ import { graphqlRoute } from './graphql/route';
 import { buildClarusSchema } from './graphql/schema';
 import { RequestLog } from './request-log';
 import { restRouter } from './rest-routes';
-import { createShipments, dispatchPendingShipment } from './shipments';
+import { seedGoodsOut } from './seed-goods-outs';
+import { createShipments, dispatchPendingShipment, relabelPackage } from './shipments';
 import { adjustStock, setStock } from './stock';
 import { Store } from './store';
 import type { ClarusSimulator, ClarusSimulatorOptions, DispatchResult, Shipment } from './types';
@@ -76,11 +77,19 @@ export async function startClarusSimulator(options: ClarusSimulatorOptions = {})
       });
     },
     seedWarehouses: (ws) => store.seedWarehouses(ws),
+    seedAccount: (account) => store.seedAccount(account),
     seedProducts: (ps) => store.seedProducts(ps),
+    seedGoodsOut: (seed) => seedGoodsOut(store, seed, behaviour),
     seedCarrierServices: (cs) => store.seedCarrierServices(cs),
     setStock: (entries) => setStock(store, entries, defaultWarehouseId),
     adjustStock: async (productCode, delta, opts = {}) => {
-      const adjustment = adjustStock(store, productCode, delta, opts.warehouseId ?? defaultWarehouseId);
+      const adjustment = adjustStock(
+        store,
+        productCode,
+        delta,
+        opts.warehouseId ?? defaultWarehouseId,
+        opts.accountId,
+      );
       if (opts.fireWebhook !== false && webhooks.stockUrl) {
         await webhooks.post(
           webhooks.stockUrl,
@@ -101,7 +110,12 @@ export async function startClarusSimulator(options: ClarusSimulatorOptions = {})
       const shipment = dispatchPendingShipment(store, shipmentId, opts.complete);
       return afterDispatch(shipment.goods_out_id, [shipment], opts.fireWebhook);
     },
+    relabelPackage: async (packageId, opts = {}) => {
+      const shipment = relabelPackage(store, packageId, opts);
+      return afterDispatch(shipment.goods_out_id, [shipment], opts.fireWebhook);
+    },
     fireDispatchWebhook: sendDispatchWebhook,
+    products: () => [...store.products.values()].map((p) => structuredClone(p)),
     goodsOuts: () =>
       [...store.goodsOuts.values()].sort((a, b) => a.id - b.id).map((g) => goodsOutRecord(store, g)),
     setGoodsOutStatus: (id, code) => setGoodsOutStatus(store, id, code),

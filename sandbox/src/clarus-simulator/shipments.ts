@@ -64,6 +64,29 @@ export function dispatchPendingShipment(
   return shipment;
 }
 
+/**
+ * A package re-labelled after dispatch (lost label, carrier swap): its `tracking_number` changes, and with
+ * `carrierServiceCode` its shipment moves to that (seeded) carrier service and its carrier. Returns the
+ * shipment.
+ */
+export function relabelPackage(
+  store: Store,
+  packageId: number,
+  change: { trackingNumber?: string; carrierServiceCode?: string },
+): Shipment {
+  const shipment = [...store.shipments.values()].find((s) => s.packages.some((p) => p.id === packageId));
+  if (!shipment) throw new Error(`Clarus simulator: unknown package id ${packageId}`);
+  const pkg = shipment.packages.find((p) => p.id === packageId)!;
+  if (change.carrierServiceCode !== undefined) {
+    const service = [...store.carrierServices.values()].find((cs) => cs.code === change.carrierServiceCode);
+    if (!service) throw new Error(`Clarus simulator: unknown carrier service ${change.carrierServiceCode}`);
+    shipment.carrier = { ...service.carrier };
+    shipment.carrier_service = { id: service.id, code: service.code, name: service.name };
+  }
+  if (change.trackingNumber !== undefined) pkg.tracking_number = change.trackingNumber;
+  return shipment;
+}
+
 function applyDispatch(store: Store, goodsOut: GoodsOutState, shipment: Shipment): void {
   shipment.collection_datetime = store.isoNow();
   for (const planned of shipment.lines) {

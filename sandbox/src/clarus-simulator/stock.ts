@@ -1,4 +1,5 @@
 import type { LineState, Store } from './store';
+import type { StockEntry } from './types';
 
 /**
  * Stock movements. A balance's `available` is free stock and `allocated` is stock reserved for goods
@@ -16,15 +17,11 @@ export interface StockAdjustment {
   created_at: string;
 }
 
-export function setStock(
-  store: Store,
-  entries: { productCode: string; available: number; allocated?: number; warehouseId?: number }[],
-  defaultWarehouseId: number,
-): void {
+export function setStock(store: Store, entries: StockEntry[], defaultWarehouseId: number): void {
   for (const entry of entries) {
     requireQuantity(entry.available, 'available');
     if (entry.allocated !== undefined) requireQuantity(entry.allocated, 'allocated');
-    const product = store.requireProductByCode(entry.productCode);
+    const product = store.requireProductByCode(entry.productCode, entry.accountId);
     const warehouseId = entry.warehouseId ?? defaultWarehouseId;
     store.requireWarehouse(warehouseId);
     const row = store.balance(product.id, warehouseId, true);
@@ -39,11 +36,12 @@ export function adjustStock(
   productCode: string,
   delta: number,
   warehouseId: number,
+  accountId?: number,
 ): StockAdjustment {
   if (typeof delta !== 'number' || !Number.isFinite(delta)) {
     throw new Error('Clarus simulator: stock adjustment delta must be a finite number');
   }
-  const product = store.requireProductByCode(productCode);
+  const product = store.requireProductByCode(productCode, accountId);
   store.requireWarehouse(warehouseId);
   const row = store.balance(product.id, warehouseId, true);
   row.available = Math.max(0, row.available + delta);
@@ -52,7 +50,7 @@ export function adjustStock(
     product_id: product.id,
     product_code: product.code,
     warehouse_id: warehouseId,
-    account_id: store.accountId,
+    account_id: row.account_id,
     quantity: delta,
     available_after: row.available,
     created_at: store.isoNow(),

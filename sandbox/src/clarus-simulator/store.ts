@@ -49,18 +49,29 @@ const ID_START = {
   shipment: 1501,
   package: 4801,
   stockAdjustment: 9001,
+  accountProduct: 12001,
 } as const;
 type Sequence = keyof typeof ID_START;
 
 export const DEFAULT_CARRIER_CODE = 'CARRIER';
 
-/** The whole tenant: catalogue, stock and orders. Synchronous and in memory. */
+/** A stock account (stock owner) of the tenant; a 3PL runs one per client. */
+export interface Account {
+  id: number;
+  code: string;
+}
+
+/**
+ * The whole tenant: catalogue, stock and orders, of one or more accounts. Synchronous and in memory.
+ * `accountId` is the first account (the one the product under test is configured with); tests add others.
+ */
 export class Store {
+  readonly accounts = new Map<number, Account>();
   readonly warehouses = new Map<number, Warehouse>();
   readonly products = new Map<number, Product>();
   readonly carriers = new Map<number, Carrier>();
   readonly carrierServices = new Map<number, CarrierService>();
-  /** Keyed by `${productId}:${warehouseId}` (one account per tenant). */
+  /** Keyed by `${productId}:${warehouseId}`; a product belongs to one account, so does its balance. */
   readonly balances = new Map<string, StockBalance>();
   readonly goodsOuts = new Map<number, GoodsOutState>();
   readonly shipments = new Map<number, Shipment>();
@@ -71,7 +82,25 @@ export class Store {
     readonly accountCode: string,
     readonly now: () => number,
   ) {
+    this.accounts.set(accountId, { id: accountId, code: accountCode });
     this.seedWarehouses([{ code: 'WH1', name: 'Main Warehouse' }]);
+  }
+
+  /** Upserts by id; the code defaults to `ACCOUNT<id>`. */
+  seedAccount(account: { id: number; code?: string }): Account {
+    if (!Number.isInteger(account.id) || account.id < 1) {
+      throw new Error('Clarus simulator: an account id is a positive integer');
+    }
+    const existing = this.accounts.get(account.id);
+    const seeded = { id: account.id, code: account.code ?? existing?.code ?? `ACCOUNT${account.id}` };
+    this.accounts.set(account.id, seeded);
+    return { ...seeded };
+  }
+
+  requireAccount(id: number): Account {
+    const account = this.accounts.get(id);
+    if (!account) throw new Error(`Clarus simulator: unknown account id ${id}`);
+    return account;
   }
 
   nextId(sequence: Sequence): number {
@@ -107,12 +136,13 @@ export class Store {
     });
   }
 
-  /** Upserts by code. */
+  /** Upserts by code within the account (default: the first account); codes may repeat across accounts. */
   seedProducts(
-    ps: { code: string; barcode?: string; description?: string; product_type?: string }[],
+    ps: { code: string; barcode?: string; description?: string; product_type?: string; accountId?: number }[],
   ): Product[] {
     return ps.map((p) => {
-      const existing = this.productByCode(p.code);
+      const accountId = this.requireAccount(p.accountId ?? this.accountId).id;
+      const existing = this.productByCode(p.code, accountId);
       if (existing) {
         if (p.barcode !== undefined) existing.barcode = p.barcode;
         if (p.description !== undefined) existing.description = p.description;
@@ -131,22 +161,30 @@ export class Store {
         shelf_life_max: null,
         commodity_code: null,
         country_of_manufacture: null,
-        account_id: this.accountId,
+        account_id: accountId,
+        stock_unit_type_id: 1,
+        external_system_reference1: null,
+        materials: [],
       };
       this.products.set(product.id, product);
+      this.productIndex.set(`${accountId}\n${product.code}`, product);
       return { ...product };
     });
   }
 
   /** Upserts by code; carriers are created on first mention of their code. */
   seedCarrierServices(
-    cs: { code: string; name?: string; carrierCode?: string; carrierName?: string }[],
+    cs: { code: string; name?: string; carrierCode?: string; carrierName?: string; active?: boolean }[],
   ): CarrierService[] {
     return cs.map((c) => {
       const carrier = this.carrierFor(c.carrierCode ?? DEFAULT_CARRIER_CODE, c.carrierName);
-      const existing = [...this.carrierServices.values()].find((s) => s.code === c.code);
+      // Codes may repeat across carriers: a seed naming its carrier upserts that carrier's service.
+      const existing = [...this.carrierServices.values()].find(
+        (s) => s.code === c.code && (c.carrierCode === undefined || s.carrier.code === c.carrierCode),
+      );
       if (existing) {
         if (c.name !== undefined) existing.name = c.name;
+        if (c.active !== undefined) existing.active = c.active;
         existing.carrier = carrier;
         return { ...existing, carrier: { ...carrier } };
       }
@@ -154,7 +192,7 @@ export class Store {
         id: this.nextId('carrierService'),
         code: c.code,
         name: c.name ?? c.code,
-        active: true,
+        active: c.active ?? true,
         is_default: this.carrierServices.size === 0,
         external_preset_id: null,
         carrier,
@@ -175,13 +213,19 @@ export class Store {
     return carrier;
   }
 
-  productByCode(code: string): Product | undefined {
-    return [...this.products.values()].find((p) => p.code === code);
+  /** The account's product with this code (default: the first account's). */
+  productByCode(code: string, accountId = this.accountId): Product | undefined {
+    // The index answers while every product went through seedProducts (benchmarks seed 250,000: a scan
+    // per product would take hours); a product added any other way falls back to the scan.
+    if (this.productIndex.size === this.products.size) return this.productIndex.get(`${accountId}\n${code}`);
+    return [...this.products.values()].find((p) => p.code === code && p.account_id === accountId);
   }
 
-  requireProductByCode(code: string): Product {
-    const product = this.productByCode(code);
-    if (!product) throw new Error(`Clarus simulator: unknown product code ${code}`);
+  private readonly productIndex = new Map<string, Product>();
+
+  requireProductByCode(code: string, accountId = this.accountId): Product {
+    const product = this.productByCode(code, accountId);
+    if (!product) throw new Error(`Clarus simulator: unknown product code ${code} in account ${accountId}`);
     return product;
   }
 
@@ -200,10 +244,14 @@ export class Store {
     if (!row && create) {
       const product = this.products.get(productId);
       if (!product) throw new Error(`Clarus simulator: unknown product id ${productId}`);
+      if (product.account_id === null)
+        throw new Error(
+          `Clarus simulator: product ${productId} is assigned to no account and holds no stock`,
+        );
       row = {
         product_id: productId,
         product_code: product.code,
-        account_id: this.accountId,
+        account_id: product.account_id,
         warehouse_id: warehouseId,
         available: 0,
         allocated: 0,
@@ -218,10 +266,18 @@ export class Store {
 
   /** Rows in a stable order (product id, then warehouse id), which GraphQL paging relies on. */
   sortedBalances(): StockBalance[] {
-    return [...this.balances.values()].sort(
-      (a, b) => a.product_id - b.product_id || a.warehouse_id - b.warehouse_id,
-    );
+    // Rows change in place and their sort key never does: re-sort only when rows were added or removed
+    // (a benchmark pages through 250,000 balances; sorting them for every page would dominate its time).
+    if (this.sortedCache?.size !== this.balances.size) {
+      const rows = [...this.balances.values()].sort(
+        (a, b) => a.product_id - b.product_id || a.warehouse_id - b.warehouse_id,
+      );
+      this.sortedCache = { size: this.balances.size, rows };
+    }
+    return [...this.sortedCache.rows];
   }
+
+  private sortedCache: { size: number; rows: StockBalance[] } | undefined;
 
   shipmentsOf(goodsOutId: number): Shipment[] {
     return [...this.shipments.values()].filter((s) => s.goods_out_id === goodsOutId);

@@ -14,7 +14,10 @@ export interface ClarusSimulatorOptions {
   clientId?: string;
   /** Default 'sim-secret'. */
   clientSecret?: string;
-  /** The one stock account (stock owner) of the tenant. Default 1. */
+  /**
+   * The tenant's first stock account (stock owner), the one the product under test is configured with.
+   * Default 1. Tests add other accounts (a 3PL's other clients) with `seedAccount`.
+   */
   accountId?: number;
   /** Where the REST mutations live. Default '/api' (the spec's code samples use '/api/v1'). */
   restPrefix?: string;
@@ -83,7 +86,12 @@ export interface Product {
   shelf_life_max: number | null;
   commodity_code: string | null;
   country_of_manufacture: string | null;
-  account_id: number;
+  /** The stock account it is assigned to; null after `POST /api/products` until `account_products`. */
+  account_id: number | null;
+  stock_unit_type_id: number;
+  external_system_reference1: string | null;
+  /** Components of a bill of materials (`POST /api/products/{id}/materials`). */
+  materials: { child_product_id: number; quantity: number }[];
 }
 
 export interface Carrier {
@@ -210,6 +218,27 @@ export interface DispatchResult {
   webhookStatus?: number;
 }
 
+/** One row for `setStock`. */
+export interface StockEntry {
+  productCode: string;
+  available: number;
+  allocated?: number;
+  /** Default: the tenant's default warehouse. */
+  warehouseId?: number;
+  /** The account whose product `productCode` is (default: the first account). */
+  accountId?: number;
+}
+
+/** A goods out placed by someone else (another client on a shared tenant), for `seedGoodsOut`. */
+export interface GoodsOutSeed {
+  /** Default: the first account. */
+  accountId?: number;
+  reference: string;
+  /** Product codes of the seed's account. */
+  lines?: { productCode: string; quantity: number }[];
+  externalSystemReference1?: string;
+}
+
 export interface FaultMatch {
   /** HTTP method, case-insensitive. */
   method?: string;
@@ -226,7 +255,26 @@ export type Fault =
   | { kind: 'server_error'; count?: number; status?: number; every?: number; match?: FaultMatch }
   | { kind: 'latency'; ms: number; count?: number; match?: FaultMatch }
   | { kind: 'hang'; count?: number; match?: FaultMatch }
-  | { kind: 'drop'; count?: number; match?: FaultMatch };
+  | { kind: 'drop'; count?: number; match?: FaultMatch }
+  /** The request is processed (a create commits), then the connection is dropped: the answer is lost. */
+  | { kind: 'drop_after_commit'; count?: number; match?: FaultMatch }
+  /**
+   * Test fault: GraphQL paging stops advancing. A list page asked for `after` a cursor is answered with
+   * `pageInfo {hasNextPage: true, endCursor: <that same cursor>}` (first pages are untouched). `list`
+   * limits it to one root field (e.g. `stock_balances`); `count` = the next N such pages.
+   */
+  | { kind: 'cursor_stall'; list?: string; count?: number; match?: FaultMatch }
+  /**
+   * Test fault: a permanent validation refusal (422, documented error shape) of a request the client could
+   * not have foreseen, e.g. Clarus-side master data. `symbol` default `invalid`, `attribute` default `base`.
+   */
+  | { kind: 'rejection'; symbol?: string; attribute?: string; count?: number; match?: FaultMatch }
+  /**
+   * Benchmark fault: a tenant-wide rate limit of `perSecond` requests (a token bucket holding one second's
+   * worth, refilled continuously), shared by every client. A request beyond it is answered like
+   * `rate_limit`, with `Retry-After` = whole seconds until a token is free (at least 1).
+   */
+  | { kind: 'tenant_rate'; perSecond: number; count?: undefined; match?: FaultMatch };
 
 export interface RecordedRequest {
   method: string;
@@ -254,19 +302,23 @@ export interface ClarusSimulator {
   defaultWarehouseId: number;
   close(): Promise<void>;
   seedWarehouses(ws: { code: string; name?: string }[]): Warehouse[];
+  /** Adds (or renames) a stock account of the tenant; the code defaults to `ACCOUNT<id>`. */
+  seedAccount(account: { id: number; code?: string }): { id: number; code: string };
+  /** Upserts by code within `accountId` (default: the first account); codes may repeat across accounts. */
   seedProducts(
-    ps: { code: string; barcode?: string; description?: string; product_type?: string }[],
+    ps: { code: string; barcode?: string; description?: string; product_type?: string; accountId?: number }[],
   ): Product[];
+  /** A goods out placed by someone else, e.g. another account's order with a colliding reference. */
+  seedGoodsOut(seed: GoodsOutSeed): GoodsOutRecord;
+  /** Upserts by code (and carrier, when given: codes may repeat across carriers); `active` defaults to true. */
   seedCarrierServices(
-    cs: { code: string; name?: string; carrierCode?: string; carrierName?: string }[],
+    cs: { code: string; name?: string; carrierCode?: string; carrierName?: string; active?: boolean }[],
   ): CarrierService[];
-  setStock(
-    entries: { productCode: string; available: number; allocated?: number; warehouseId?: number }[],
-  ): void;
+  setStock(entries: StockEntry[]): void;
   adjustStock(
     productCode: string,
     delta: number,
-    opts?: { warehouseId?: number; fireWebhook?: boolean },
+    opts?: { warehouseId?: number; fireWebhook?: boolean; accountId?: number },
   ): Promise<void>;
   stockBalances(): StockBalance[];
   configureWebhooks(w: WebhookTargets): void;
@@ -276,7 +328,17 @@ export interface ClarusSimulator {
     shipmentId: number,
     opts?: { complete?: boolean; fireWebhook?: boolean },
   ): Promise<DispatchResult>;
+  /**
+   * Re-labels a dispatched package (new tracking number; with `carrierServiceCode` its shipment moves to that
+   * carrier service) and fires the dispatch webhook unless `fireWebhook: false`.
+   */
+  relabelPackage(
+    packageId: number,
+    opts?: { trackingNumber?: string; carrierServiceCode?: string; fireWebhook?: boolean },
+  ): Promise<DispatchResult>;
   fireDispatchWebhook(goodsOutId: number): Promise<number>;
+  /** Every product of the tenant (copies), assigned or not. */
+  products(): Product[];
   goodsOuts(): GoodsOutRecord[];
   setGoodsOutStatus(id: number, code: string): void;
   injectFault(f: Fault): void;

@@ -8,7 +8,7 @@ import { clarusError, type ClarusError } from './errors';
 
 type Kind = 'string' | 'integer' | 'number' | 'boolean' | 'datetime' | readonly string[];
 
-interface FieldSpec {
+export interface FieldSpec {
   kind: Kind;
   maxLength?: number;
   min?: number;
@@ -119,7 +119,8 @@ export const ADDRESS_ATTRIBUTE_NAMES = Object.keys(ADDRESS_FIELDS);
 
 /** What the store needs to know to judge references to other records. */
 export interface ValidationLookups {
-  accountId: number;
+  /** Whether the tenant has this account (a 3PL tenant holds many). */
+  accountExists(id: number): boolean;
   productExists(id: number): boolean;
   warehouseExists(id: number): boolean;
   carrierExists(id: number): boolean;
@@ -222,10 +223,10 @@ export function validateGoodsOutBody(
   return result;
 }
 
-type Fail = (symbol: string, details: string, context: Record<string, unknown>) => void;
+export type Fail = (symbol: string, details: string, context: Record<string, unknown>) => void;
 
 /** Checks type, enum, length and range; returns whether the value can be stored. */
-function checkField(
+export function checkField(
   name: string,
   value: unknown,
   spec: FieldSpec,
@@ -309,7 +310,7 @@ function checkReferences(
   fail: Fail,
 ): void {
   const checks: [string, (id: number) => boolean, string][] = [
-    ['account_id', (id) => id === lookups.accountId, 'account_not_found'],
+    ['account_id', lookups.accountExists, 'account_not_found'],
     ['warehouse_id', lookups.warehouseExists, 'warehouse_not_found'],
     ['carrier_id', lookups.carrierExists, 'carrier_not_found'],
     ['carrier_service_id', lookups.carrierServiceExists, 'carrier_service_not_found'],

@@ -13,6 +13,12 @@ export function formatReport(report: SandboxReport): string {
   for (const o of report.notExported)
     lines.push(`  ${o.orderNumber.padEnd(10)} → not exported (see exceptions)`);
 
+  h('New product (commercetools is the product master)');
+  const np = report.newProduct;
+  lines.push(
+    `  ${np.sku} published → Clarus product ${np.clarusProductId ?? '(missing)'} at ${np.inClarusAt ?? '-'}; first order ${np.orderNumber} at ${np.firstOrderAt ?? '-'}`,
+  );
+
   h(`Orders dispatched (${report.dispatched.length})`);
   for (const o of report.dispatched) {
     lines.push(`  ${o.orderNumber.padEnd(10)} ${String(o.shipmentState ?? '').padEnd(8)}`);

@@ -1,11 +1,14 @@
 import type { Order, ShippingMethod } from '@commercetools/platform-sdk';
 import { ensureClarusChannel } from '@clarus-connector/core';
-import { ensureOrderSubscription } from '../../../order-event-app/src/connector/subscription';
+import { ensureOrderSubscription, ORDER_MESSAGES } from '../../../order-event-app/src/connector/subscription';
+import { subscribedMessages } from '../../../order-event-app/src/product-events';
 import {
   ensureOrderType,
   importMultiShipmentOrder,
   importOrder,
+  createCatalogueProduct,
   orderMessage,
+  productMessage,
   seedProducts,
   seedShippingMethods,
   type ProductSpec,
@@ -42,6 +45,14 @@ export interface SandboxReport {
   reconciliation: unknown;
   health: unknown;
   clarusThrottledResponses: number;
+  /** A product published in commercetools during the day: when Clarus had it, and when its first order came. */
+  newProduct: {
+    sku: string;
+    clarusProductId?: number;
+    inClarusAt?: string;
+    firstOrderAt?: string;
+    orderNumber: string;
+  };
   durationMs: number;
 }
 
@@ -68,6 +79,8 @@ const CATALOGUE: string[] = [
 ];
 const BUNDLE = { sku: 'GIFT-BOX-001', components: ['CANDLE-VANILLA:2', 'MUG-WHITE-01', 'CARD-GREETING'] };
 const NOT_IN_CLARUS = 'LIMITED-EDITION-X';
+/** Published in commercetools during the day (PRODUCT_MASTER=commercetools): in Clarus before its first order. */
+const NEW_PRODUCT = { sku: 'JOURNAL-LEATHER-A5', name: 'Leather journal A5, hand-stitched' };
 const CHANNELS = [
   { key: 'uk-web', name: 'UK web shop' },
   { key: 'eu-web', name: 'EU web shop' },
@@ -99,7 +112,10 @@ export async function runSandboxDay(
     await ensureClarusChannel(api);
     // A Pub/Sub project of its own: a shared emulator (PUBSUB_EMULATOR_HOST) may have served earlier runs.
     const gcpProject = `sandbox-${process.pid}-${Date.now()}`;
-    await ensureOrderSubscription(api, { projectId: gcpProject, topic: 'commercetools-orders' });
+    await ensureOrderSubscription(api, {
+      destination: { type: 'GoogleCloudPubSub', projectId: gcpProject, topic: 'commercetools-orders' },
+      messages: subscribedMessages(ORDER_MESSAGES, 'commercetools'),
+    });
     const delivery = await startMessageDelivery({
       pushEndpoint: stack.urls.orderEvents,
       projectId: gcpProject,
@@ -142,6 +158,27 @@ export async function runSandboxDay(
     // Morning inventory sync.
     const inventoryRuns: unknown[] = [await postJson(stack.urls.inventorySync)];
     const stockBefore = await stockByChannel(stack);
+
+    // A merchandiser publishes a new product; the product sync creates it in Clarus before anyone orders it.
+    const journal = await createCatalogueProduct(api, {
+      key: 'journal-leather-a5',
+      name: { en: NEW_PRODUCT.name },
+      variants: [{ sku: NEW_PRODUCT.sku, barcode: '5000000099999' }],
+    });
+    await delivery.publish(productMessage('ProductPublished', journal));
+    const journalCode = toClarus(NEW_PRODUCT.sku);
+    const inClarus = () =>
+      clarus.products().find((p) => p.code === journalCode && p.account_id === clarus.accountId);
+    await waitUntil(async () => inClarus() !== undefined, 20_000);
+    const newProduct: SandboxReport['newProduct'] = {
+      sku: NEW_PRODUCT.sku,
+      clarusProductId: inClarus()?.id,
+      inClarusAt: new Date().toISOString(),
+      orderNumber: 'SO-1012',
+    };
+    say(
+      `new product ${NEW_PRODUCT.sku} published in commercetools: in Clarus as product ${newProduct.clarusProductId}`,
+    );
 
     // The burst of orders.
     const placed: Order[] = [];
@@ -198,6 +235,12 @@ export async function runSandboxDay(
       lines: [{ sku: NOT_IN_CLARUS, quantity: 1 }],
       shippingMethod: standard,
     });
+    const firstJournalOrder = await place({
+      orderNumber: newProduct.orderNumber,
+      lines: [{ sku: NEW_PRODUCT.sku, quantity: 1 }],
+      shippingMethod: standard,
+    });
+    newProduct.firstOrderAt = firstJournalOrder.createdAt;
     const lost = await place({
       orderNumber: 'SO-1011',
       lines: [{ sku: 'POSTER-CITY', quantity: 1 }],
@@ -318,6 +361,7 @@ export async function runSandboxDay(
       reconciliation,
       health: await getJson(`${stack.urls.fulfilment}/ops/health`, stack.opsToken),
       clarusThrottledResponses: throttled,
+      newProduct,
       durationMs: Date.now() - started,
     };
     if (!options.keep) await stack.close();

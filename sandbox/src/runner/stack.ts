@@ -14,7 +14,7 @@ import { createApp as createFulfilmentService } from '../../../fulfilment-servic
 import { createApp as createInventoryJob } from '../../../inventory-job/src/app';
 import { createApp as createOrderEventApp } from '../../../order-event-app/src/app';
 import { createApp as createReconciliationJob } from '../../../reconciliation-job/src/app';
-import { startClarusSimulator, type ClarusSimulator } from '../clarus-simulator';
+import { startClarusSimulator, type ClarusSimulator, type ClarusSimulatorOptions } from '../clarus-simulator';
 import { startCommercetoolsEmulator, type CommercetoolsEmulator } from '../commercetools-emulator';
 
 export interface SandboxStack {
@@ -33,7 +33,36 @@ export interface SandboxStack {
   };
   opsToken: string;
   webhookToken: string;
+  /**
+   * Stops one app (its server and open connections, like a killed process) and starts a fresh instance of it
+   * on the same state with a new integration; `urls` point at the new instance. Resolves to its base URL.
+   */
+  restart(service: SandboxService): Promise<string>;
   close(): Promise<void>;
+}
+
+export type SandboxService =
+  'order-event-app' | 'inventory-job' | 'reconciliation-job' | 'fulfilment-service';
+
+export interface SandboxStackOptions {
+  logLevel?: string;
+  quiet?: boolean;
+  /** Where every app's log lines go (instead of stdout or nowhere): the soak reads them back. */
+  logStream?: NodeJS.WritableStream;
+  /** Epoch ms clock of every app's integration (leases, deadlines), e.g. a virtual clock the caller moves. */
+  now?: () => number;
+  /** Options of the Clarus simulator (e.g. its clock). */
+  clarus?: ClarusSimulatorOptions;
+  /** Settings over SANDBOX_SETTINGS, for every app. */
+  settings?: Record<string, string>;
+  /**
+   * Per-app environment overrides, asked for at every (re)start, e.g. a fault proxy's URL as CTP_API_URL.
+   * `emulatorEnv` holds the emulator's CTP_* values.
+   */
+  serviceEnv?: (
+    service: SandboxService,
+    emulatorEnv: Record<string, string>,
+  ) => Promise<Record<string, string>> | Record<string, string>;
 }
 
 const OPS_TOKEN = 'sandbox-ops-token';
@@ -58,6 +87,9 @@ export const SANDBOX_SETTINGS: Record<string, string> = {
   RECONCILE_GRACE_MINUTES: '0',
   DISPATCH_CATCHUP_MIN_AGE_MINUTES: '0',
   BARCODE_ATTRIBUTE: 'barcode',
+  // commercetools is the product master: published products reach Clarus before their first order.
+  PRODUCT_MASTER: 'commercetools',
+  CLARUS_STOCK_UNIT_TYPE_ID: '1',
   CLARUS_MAX_REQUESTS_PER_SECOND: '50',
   CLARUS_MAX_CONCURRENCY: '8',
 };
@@ -66,12 +98,10 @@ export const SANDBOX_SETTINGS: Record<string, string> = {
  * Starts the commercetools emulator, the Clarus simulator and the four apps as real HTTP servers on free
  * loopback ports, each configured through the environment keys a Connect deployment uses.
  */
-export async function startSandboxStack(
-  options: { logLevel?: string; quiet?: boolean } = {},
-): Promise<SandboxStack> {
+export async function startSandboxStack(options: SandboxStackOptions = {}): Promise<SandboxStack> {
   const [ct, clarus] = await Promise.all([
     startCommercetoolsEmulator({ projectKey: 'sandbox' }),
-    startClarusSimulator(),
+    startClarusSimulator(options.clarus),
   ]);
   const env: Record<string, string> = {
     ...ct.env(),
@@ -84,30 +114,50 @@ export async function startSandboxStack(
     OPS_API_TOKEN: OPS_TOKEN,
     LOG_LEVEL: options.logLevel ?? 'warn',
     ...SANDBOX_SETTINGS,
+    ...options.settings,
   };
   const config = loadConfig(env, ['CLARUS_WEBHOOK_TOKEN', 'OPS_API_TOKEN']);
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  const integrationFor = (service: string) =>
-    createIntegration({
-      config,
-      logger: createLogger({ service, level: config.logLevel, ...(options.quiet ? { stream: sink } : {}) }),
+  const stream = options.logStream ?? (options.quiet ? sink : undefined);
+  const integrationFor = async (service: SandboxService) => {
+    const overrides = options.serviceEnv ? await options.serviceEnv(service, ct.env()) : {};
+    const serviceConfig = Object.keys(overrides).length
+      ? loadConfig({ ...env, ...overrides }, ['CLARUS_WEBHOOK_TOKEN', 'OPS_API_TOKEN'])
+      : config;
+    return createIntegration({
+      config: serviceConfig,
+      logger: createLogger({ service, level: serviceConfig.logLevel, ...(stream ? { stream } : {}) }),
+      ...(options.now ? { now: options.now } : {}),
     });
-  const servers: Server[] = [];
-  const serve = async (app: Express) => {
-    const server = await listen(app, 0, '127.0.0.1');
-    servers.push(server);
+  };
+  const factories: Record<SandboxService, (i: Awaited<ReturnType<typeof integrationFor>>) => Express> = {
+    'order-event-app': createOrderEventApp,
+    'inventory-job': createInventoryJob,
+    'reconciliation-job': createReconciliationJob,
+    'fulfilment-service': createFulfilmentService,
+  };
+  const servers = new Map<SandboxService, Server>();
+  const serve = async (service: SandboxService) => {
+    const server = await listen(factories[service](await integrationFor(service)), 0, '127.0.0.1');
+    servers.set(service, server);
     const address = server.address();
     return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   };
-  const orderEvents = await serve(createOrderEventApp(integrationFor('order-event-app')));
-  const inventory = await serve(createInventoryJob(integrationFor('inventory-job')));
-  const reconciliation = await serve(createReconciliationJob(integrationFor('reconciliation-job')));
-  const fulfilment = await serve(createFulfilmentService(integrationFor('fulfilment-service')));
+  const stop = (server: Server | undefined) =>
+    new Promise((resolve) => {
+      if (!server) return resolve(undefined);
+      server.close(resolve);
+      server.closeAllConnections();
+    });
+  const orderEvents = await serve('order-event-app');
+  const inventory = await serve('inventory-job');
+  const reconciliation = await serve('reconciliation-job');
+  const fulfilment = await serve('fulfilment-service');
   clarus.configureWebhooks({
     dispatchUrl: `${fulfilment}/clarus/webhooks/dispatch?token=${WEBHOOK_TOKEN}`,
     stockUrl: `${fulfilment}/clarus/webhooks/stock?token=${WEBHOOK_TOKEN}`,
   });
-  return {
+  const stack: SandboxStack = {
     ct,
     clarus,
     api: createCommercetoolsClient(config.commercetools),
@@ -123,9 +173,25 @@ export async function startSandboxStack(
     },
     opsToken: OPS_TOKEN,
     webhookToken: WEBHOOK_TOKEN,
+    async restart(service) {
+      await stop(servers.get(service));
+      const base = await serve(service);
+      if (service === 'order-event-app') stack.urls.orderEvents = `${base}/order-events`;
+      if (service === 'inventory-job') stack.urls.inventorySync = `${base}/inventory-sync`;
+      if (service === 'reconciliation-job') stack.urls.reconcile = `${base}/reconcile`;
+      if (service === 'fulfilment-service') {
+        stack.urls.fulfilment = base;
+        clarus.configureWebhooks({
+          dispatchUrl: `${base}/clarus/webhooks/dispatch?token=${WEBHOOK_TOKEN}`,
+          stockUrl: `${base}/clarus/webhooks/stock?token=${WEBHOOK_TOKEN}`,
+        });
+      }
+      return base;
+    },
     async close() {
-      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      await Promise.all([...servers.values()].map((s) => new Promise((resolve) => s.close(resolve))));
       await Promise.all([ct.close(), clarus.close()]);
     },
   };
+  return stack;
 }

@@ -29,6 +29,11 @@ const warehouseRef = (store: Store, id: number) => {
   return w ? { id: w.id, code: w.code, name: w.name } : null;
 };
 
+const accountRef = (store: Store, id: number) => {
+  const account = store.accounts.get(id);
+  return { id, code: account?.code ?? null };
+};
+
 const goodsOutOf = (store: Store, line: LineState): GoodsOutState | undefined =>
   store.goodsOuts.get(line.goods_out_id);
 
@@ -63,7 +68,7 @@ const goodsOuts: ListDefinition<GoodsOutState> = {
       priority: g.attributes.priority ?? null,
       expected_date_of_dispatch: dateOnly(g.attributes.expected_date_of_dispatch),
       goods_out_status: { code: g.status, name: STATUS_NAMES[g.status] },
-      account: { id: store.accountId, code: store.accountCode },
+      account: accountRef(store, g.attributes.account_id),
       warehouse: warehouse && { id: warehouse.id, code: warehouse.code },
       carrier: carrier && { id: carrier.id, code: carrier.code },
       external_system_reference1: g.attributes.external_system_reference1 ?? null,
@@ -208,7 +213,7 @@ const stockBalances: ListDefinition<StockBalance> = {
     received: b.received,
     picked: b.picked,
     product: { id: b.product_id, code: b.product_code },
-    account: { id: b.account_id, code: store.accountCode },
+    account: accountRef(store, b.account_id),
     warehouse: { id: b.warehouse_id },
   }),
 };

@@ -1,0 +1,4 @@
+import { createRoot } from 'react-dom/client';
+import { EntryPoint } from './entry-point';
+
+createRoot(document.getElementById('app') as Element).render(<EntryPoint />);
