@@ -108,6 +108,46 @@ describe('reconciliation-job: dispatch catch-up', () => {
     expect(deliveriesOf(await freshOrder(world, order))).toHaveLength(1);
   });
 
+  it('finds a goods out created before the order number was set (its reference is the order id) and applies its missed dispatch', async () => {
+    const clock = testClock();
+    const job = buildJob(world, { env: SETTINGS, now: clock.now });
+    const order = await importOrder(world.api, {
+      orderNumber: null,
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
+    const outcome = await job.integration.orderExport.exportOrder({ orderId: order.id });
+    if (outcome.kind !== 'exported') throw new Error(`export failed: ${JSON.stringify(outcome)}`);
+    const goodsOutId = Object.values(outcome.goodsOuts)[0]!;
+    expect(Object.keys(outcome.goodsOuts)).toEqual([order.id]);
+    // The merchant's order number arrives after the export; the goods out keeps the id as its reference.
+    const numbered = (
+      await world.api
+        .orders()
+        .withId({ ID: order.id })
+        .post({
+          body: {
+            version: (await freshOrder(world, order)).version,
+            actions: [{ action: 'setOrderNumber', orderNumber: 'LATE-NO-HOOK-1' }],
+          },
+        })
+        .execute()
+    ).body;
+    const { shipments } = await world.clarus.dispatch(goodsOutId, {
+      shipments: [{ packages: 1 }],
+      fireWebhook: false,
+    });
+
+    clock.advance(61 * MINUTE);
+    const pass = await job.pass();
+    expect(pass.dispatchCatchUp).toMatchObject({ status: 'ok', written: 1 });
+    const after = await freshOrder(world, numbered);
+    expect(after.shipmentState).toBe('Shipped');
+    expect(
+      deliveriesOf(after).flatMap((d) => d.delivery.parcels.map((p) => p.trackingData?.trackingId)),
+    ).toEqual(shipments[0]!.packages.map((p) => p.tracking_number));
+  });
+
   it('never picks a Delivered order: the pass reads nothing for it and it stays Delivered (issue example)', async () => {
     const clock = testClock();
     const job = buildJob(world, { env: SETTINGS, now: clock.now });

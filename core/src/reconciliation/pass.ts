@@ -32,6 +32,7 @@ import {
   dispatchCandidates,
   dispatchWindowStart,
   expectedReferences,
+  fallbackReferences,
   goodsOutsByOrder,
   hasSyncInfo,
   mayHaveDispatches,
@@ -443,6 +444,9 @@ export function createReconciliation(deps: ReconciliationDeps) {
     const found = candidates.length
       ? await deps.clarus.findGoodsOutsByReferences(candidates.flatMap((c) => expectedReferences(c.order)))
       : [];
+    // Goods outs recorded in syncInfo but not found under the planned references (order number set later).
+    const fallback = fallbackReferences(candidates, channel.id, found);
+    if (fallback.length) found.push(...(await deps.clarus.findGoodsOutsByReferences(fallback)));
     const byOrder = goodsOutsByOrder(candidates, channel.id, found);
     report.goodsOutsFound = [...byOrder.values()].reduce((n, list) => n + list.length, 0);
 

@@ -3,7 +3,7 @@ import type { ClarusGoodsOutSummary, ClarusProduct } from '../clarus';
 import type { ReconciliationConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
 import { isDispatchDone } from '../fulfilment/shipment-state';
-import { goodsOutReference, shipmentGroups } from '../orders';
+import { candidateReferences, goodsOutReference, shipmentGroups } from '../orders';
 
 /*
  * Pure decisions of a reconciliation pass: which orders to re-export, which goods outs to read for a
@@ -115,6 +115,28 @@ export function exportedGoodsOutIds(order: Pick<Order, 'syncInfo'>, channelId: s
 /** The references the order's goods outs carry (one per shipping key of a multi-shipment order). */
 export function expectedReferences(order: Order): string[] {
   return shipmentGroups(order).map((g) => goodsOutReference(order, g.shippingKey));
+}
+
+/**
+ * Pure: the other references to look up for candidates whose recorded goods outs (syncInfo ids) were not all
+ * found under their planned references — e.g. a goods out created before the order number was set carries
+ * the order id (`candidateReferences`, docs/adr/0006). A second, rarely needed look-up instead of doubling
+ * every order's references.
+ */
+export function fallbackReferences(
+  candidates: readonly Pick<DispatchCandidate, 'order'>[],
+  channelId: string,
+  found: readonly Pick<ClarusGoodsOutSummary, 'id'>[],
+): string[] {
+  const seen = new Set(found.map((g) => g.id));
+  const out = new Set<string>();
+  for (const { order } of candidates) {
+    if ([...exportedGoodsOutIds(order, channelId)].every((id) => seen.has(id))) continue;
+    const planned = new Set(expectedReferences(order));
+    for (const reference of candidateReferences(order, undefined).keys())
+      if (!planned.has(reference)) out.add(reference);
+  }
+  return [...out];
 }
 
 export interface DispatchCandidate {
