@@ -16,7 +16,7 @@ import { parseAzureDelivery } from '../src/azure-delivery';
 import { parseDelivery } from '../src/delivery';
 
 /**
- * The event app on Azure. Connect documents only the Google Cloud body; docs/adr/0003 lists the bodies we
+ * The event app on Azure. Connect documents only the Google Cloud body; docs/adr/0014 lists the bodies we
  * accept on Azure and why. `connectBody` builds each of them from a commercetools message, and
  * `ServiceBusStandIn` plays the part of Connect's Service Bus → HTTP push: a queue with peek-lock semantics
  * (2xx completes a message; anything else abandons it, so it is delivered again with deliveryCount + 1, and

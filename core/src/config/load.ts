@@ -85,7 +85,7 @@ export interface OperationsConfig {
   apiClientScope?: string;
 }
 
-/** How the Merchant Center customizations reach the operations API (forward-to, ADR 0003). */
+/** How the Merchant Center customizations reach the operations API (forward-to, ADR 0013). */
 export interface MerchantCenterConfig {
   /** Issuer of forward-to JWTs and home of their JWKS; from CTP_REGION unless MERCHANT_CENTER_API_URL is set. */
   apiUrl: string;
