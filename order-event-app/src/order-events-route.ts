@@ -69,18 +69,12 @@ export function orderEventsHandler(deps: OrderEventsRouteDeps) {
 
     const productEvent = deps.products && classifyProductMessage(decoded.message);
     if (productEvent && deps.products) {
-      const outcome = await Promise.race([
-        handleProductEvent(
-          { products: deps.products, logger: deps.logger },
-          productEvent,
-          deps.now() + deps.budgetMs,
-        ),
-        overBudget(deps.budgetMs + 500),
-      ]);
-      const kind = outcome === 'over_budget' ? outcome : outcome.kind;
-      if (outcome !== 'over_budget' && outcome.kind === 'retry_later' && outcome.retryAfterMs)
-        res.setHeader('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
-      res.status(statusFor(kind)).json({ outcome: kind, productId: productEvent.productId });
+      const work = handleProductEvent(
+        { products: deps.products, logger: deps.logger },
+        productEvent,
+        deps.now() + deps.budgetMs,
+      );
+      await answerWithin(res, work, deps.budgetMs, { productId: productEvent.productId });
       return;
     }
 
@@ -99,23 +93,33 @@ export function orderEventsHandler(deps: OrderEventsRouteDeps) {
             deadline,
           })
         : deps.cancellation.cancelOrder(event.orderId, { deadline });
-    // The claim keeps a late finisher safe; the answer must not miss the ack deadline.
-    const outcome = await Promise.race([
-      work.catch((error: unknown) => {
-        // The use cases answer every failure with an outcome; anything thrown anyway is a bug. Never pass an
-        // upstream status (a Clarus 422, a commercetools 400) through: that would read as "bad delivery".
-        deps.logger.error('order event failed unexpectedly', { orderId: event.orderId, error });
-        return { kind: 'failed' as const, orderId: event.orderId };
-      }),
-      overBudget(deps.budgetMs + 500),
-    ]);
-    const status = statusFor(outcome === 'over_budget' ? outcome : outcome.kind);
-    if (status === 503 && outcome !== 'over_budget' && outcome.kind === 'retry_later' && outcome.retryAfterMs)
-      res.setHeader('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
-    res
-      .status(status)
-      .json({ outcome: outcome === 'over_budget' ? 'over_budget' : outcome.kind, orderId: event.orderId });
+    const settled = work.catch((error: unknown) => {
+      // The use cases answer every failure with an outcome; anything thrown anyway is a bug. Never pass an
+      // upstream status (a Clarus 422, a commercetools 400) through: that would read as "bad delivery".
+      deps.logger.error('order event failed unexpectedly', { orderId: event.orderId, error });
+      return { kind: 'failed' as const, orderId: event.orderId };
+    });
+    await answerWithin(res, settled, deps.budgetMs, { orderId: event.orderId });
   };
+}
+
+/**
+ * Answers with the work's outcome (`statusFor`), or 503 `over_budget` when it is not done shortly after the
+ * budget: the claim keeps a late finisher safe, and the answer must not miss the ack deadline. A
+ * `retry_later` outcome's `retryAfterMs` becomes a Retry-After header (seconds).
+ */
+async function answerWithin(
+  res: Response,
+  work: Promise<{ kind: string; retryAfterMs?: number }>,
+  budgetMs: number,
+  subject: Record<string, string>,
+): Promise<void> {
+  const outcome = await Promise.race([work, overBudget(budgetMs + 500)]);
+  const kind = outcome === 'over_budget' ? outcome : outcome.kind;
+  const retryAfterMs = outcome === 'over_budget' ? undefined : outcome.retryAfterMs;
+  const status = statusFor(kind);
+  if (status === 503 && retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+  res.status(status).json({ outcome: kind, ...subject });
 }
 
 /**
