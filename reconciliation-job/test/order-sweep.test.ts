@@ -211,7 +211,7 @@ describe('reconciliation-job: order sweep', () => {
     ]);
   });
 
-  it('acknowledges a Clarus rejection with an exception (rejected, not failed) and counts shipped orders as skipped', async () => {
+  it('acknowledges a Clarus rejection with an exception (rejected, not failed); never picks shipped orders or historical imports', async () => {
     const rejected = await importOrder(world.api, {
       orderNumber: 'SWEEP-REJECT-1',
       lines: [{ sku: 'MUG-1', quantity: 1 }],
@@ -232,6 +232,13 @@ describe('reconciliation-job: order sweep', () => {
         },
       })
       .execute();
+    // Brought in through the Order Import API, completed long before the look-back: history.
+    const historical = await importOrder(world.api, {
+      orderNumber: 'SWEEP-HISTORY-1',
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      shippingMethod: nextDay,
+      createdAt: '2020-01-01T00:00:00.000Z',
+    });
     const clock = testClock(15 * MINUTE);
     // Clarus has no warehouse 999: every create is answered 422 warehouse_not_found.
     const job = buildJob(world, { env: { ...SETTINGS, CLARUS_WAREHOUSE_ID: '999' }, now: clock.now });
@@ -240,14 +247,15 @@ describe('reconciliation-job: order sweep', () => {
       status: 'ok',
       failed: 0,
       rejected: 1,
-      skippedBy: { shipped: 1 },
     });
     expect(first.orderSweep.orders).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ orderId: rejected.id, outcome: 'rejected' }),
-        expect.objectContaining({ orderId: shipped.id, outcome: 'skipped' }),
-      ]),
+      expect.arrayContaining([expect.objectContaining({ orderId: rejected.id, outcome: 'rejected' })]),
     );
+    // Shipped orders and historical imports are not even read by the sweep (nor counted as waiting).
+    const swept = first.orderSweep.orders.map((o) => o.orderId);
+    expect(swept).not.toContain(shipped.id);
+    expect(swept).not.toContain(historical.id);
+    expect(goodsOutsFor(world, 'SWEEP-HISTORY-1')).toHaveLength(0);
     const exception = (await job.integration.exceptions.list({ kind: 'order-validation-failed' })).find(
       (e) => e.entity.id === rejected.id,
     );

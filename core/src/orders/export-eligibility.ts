@@ -26,7 +26,8 @@ export interface EligibilityRules {
 /**
  * Pure: must this order (as it is now in commercetools) stay away from the warehouse? Cancelled, complete,
  * shipped or delivered orders never reach Clarus (DESIGN.md invariant 6); an imported order counts as
- * historical when it arrives already shipped/complete (covered above) or completed before the look-back.
+ * historical when it arrives already shipped/complete (covered above) or completed before the look-back —
+ * also when the reconciliation sweep finds it, not only on its `OrderImported` message.
  * Returns undefined when the order is to be exported.
  */
 export function skipReason(
@@ -38,7 +39,10 @@ export function skipReason(
   if (order.orderState === 'Complete') return { code: 'complete', reason: 'order is complete' };
   if (order.shipmentState === 'Shipped') return { code: 'shipped', reason: 'order is already shipped' };
   if (order.shipmentState === 'Delivered') return { code: 'delivered', reason: 'order is already delivered' };
-  if (source === 'imported' && order.completedAt) {
+  // `completedAt` exists only on orders brought in through the Order Import API (commercetools Order
+  // reference), so the rule holds whichever way the order arrives here (message, sweep); a person's resend
+  // overrides it.
+  if (source !== 'resend' && order.completedAt) {
     const completed = Date.parse(order.completedAt);
     if (!Number.isNaN(completed) && rules.now - completed > rules.historicalImportAgeMs) {
       return {

@@ -66,6 +66,12 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
     ).body.results;
 
   const notCancelled = 'orderState != "Cancelled"';
+  // Orders the warehouse must never get (orders/export-eligibility.ts): neither swept nor counted as waiting.
+  const mayStillShip = [
+    notCancelled,
+    'orderState != "Complete"',
+    '(shipmentState is not defined or not(shipmentState in ("Shipped", "Delivered")))',
+  ].join(' and ');
   const synced = (channelId: string) => `syncInfo(channel(id = ${predicateString(channelId)}))`;
 
   return {
@@ -73,7 +79,9 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
       const where = [
         `createdAt >= ${predicateString(window.from)}`,
         ...(window.to ? [`createdAt <= ${predicateString(window.to)}`] : []),
-        notCancelled,
+        mayStillShip,
+        // Imports completed before the window are history (export-eligibility.ts): not read every pass.
+        `(completedAt is not defined or completedAt >= ${predicateString(window.from)})`,
         `not(${synced(channelId)})`,
       ].join(' and ');
       return byId(queryOrders, where, ORDER_PAGE, between);
@@ -103,7 +111,7 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
     },
 
     async waitingForExport(from, channelId) {
-      const where = `createdAt >= ${predicateString(from)} and ${notCancelled} and not(${synced(channelId)})`;
+      const where = `createdAt >= ${predicateString(from)} and ${mayStillShip} and not(${synced(channelId)})`;
       const body = (
         await api
           .orders()

@@ -26,10 +26,12 @@ describe('which orders never reach the warehouse', () => {
     expect(skipReason(order, 'created', rules)?.code).toBe(code);
   });
 
-  it('an imported order completed before the look-back is history; a recent or created one is not', () => {
+  it('an imported order completed before the look-back is history, also to the sweep; a recent one or a resend is not', () => {
     const old = { orderState: 'Open' as const, completedAt: '2026-10-01T09:00:00.000Z' };
     expect(skipReason(old, 'imported', rules)?.code).toBe('historical_import');
-    expect(skipReason(old, 'created', rules)).toBeUndefined();
+    // The sweep finds the skipped import again (it has no syncInfo): it must not export it either.
+    expect(skipReason(old, 'sweep', rules)?.code).toBe('historical_import');
+    expect(skipReason(old, 'resend', rules)).toBeUndefined();
     expect(
       skipReason({ ...old, completedAt: '2026-11-26T09:00:00.000Z' }, 'imported', rules),
     ).toBeUndefined();
