@@ -122,17 +122,59 @@ describe('reconciliation-job: order sweep', () => {
     expect(exception).toMatchObject({ status: 'open', team: 'operations', count: 1 });
     expect(exception!.message).toMatch(/pigeon-post/);
 
-    // With its exception open, the order waits for a person (fix, then resend): no second attempt.
+    // A master-data problem is fixed outside the order (mapping, Clarus, product sync): every pass tries
+    // again without a resend, and until then the order stays an exception, never a goods out.
     const second = await job.pass();
-    expect(second.orderSweep.orders.map((o) => o.orderId)).not.toContain(invalid.id);
-    expect(second.orderSweep.withOpenException).toBeGreaterThanOrEqual(1);
-    expect((await job.integration.exceptions.get(exception!.key))?.count).toBe(1);
+    expect(second.orderSweep.orders).toEqual(
+      expect.arrayContaining([{ orderId: invalid.id, orderNumber: 'UNMAPPED-1', outcome: 'invalid' }]),
+    );
+    expect(goodsOutsFor(world, 'UNMAPPED-1')).toHaveLength(0);
+    expect((await job.integration.exceptions.get(exception!.key))?.count).toBe(2);
 
     // Cancelled after all: the exception's condition cleared.
     await cancelOrder(world.api, invalid);
     const third = await job.pass();
     expect(third.clearedExceptions.resolved).toBeGreaterThanOrEqual(1);
     expect((await job.integration.exceptions.get(exception!.key))?.status).toBe('resolved');
+  });
+
+  it('exports an order held by an unknown SKU once Clarus knows the product; a problem on the order waits for an edit', async () => {
+    await seedProducts(world.api, [{ sku: 'NEW-SKU-1' }]);
+    const unknownSku = await importOrder(world.api, {
+      orderNumber: 'UNKNOWN-SKU-1',
+      lines: [{ sku: 'NEW-SKU-1', quantity: 1 }],
+      shippingMethod: nextDay,
+    });
+    const badAddress = await importOrder(world.api, {
+      orderNumber: 'BAD-ADDRESS-1',
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      shippingMethod: nextDay,
+      address: { postalCode: 'CB1 2AB-0000-0000' },
+    });
+    const clock = testClock(15 * MINUTE);
+    const job = buildJob(world, { env: SETTINGS, now: clock.now });
+    const first = await job.pass();
+    expect(first.orderSweep.orders).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ orderId: unknownSku.id, outcome: 'invalid' }),
+        expect.objectContaining({ orderId: badAddress.id, outcome: 'invalid' }),
+      ]),
+    );
+
+    // The product is created in Clarus (by a person or the product sync): the next pass exports the order
+    // and resolves its exception; the order with a bad address is not tried again until it is edited.
+    world.clarus.seedProducts([{ code: 'NEW-SKU-1' }]);
+    clock.advance(15 * MINUTE);
+    const later = buildJob(world, { env: SETTINGS, now: clock.now });
+    const second = await later.pass();
+    const swept = new Map(second.orderSweep.orders.map((o) => [o.orderId, o.outcome]));
+    expect(swept.get(unknownSku.id)).toBe('exported');
+    expect(swept.has(badAddress.id)).toBe(false);
+    expect(goodsOutsFor(world, 'UNKNOWN-SKU-1')).toHaveLength(1);
+    const skuException = (await later.integration.exceptions.list({ kind: 'sku-unknown-to-clarus' })).find(
+      (e) => e.entity.id === unknownSku.id,
+    );
+    expect(skuException?.status).toBe('resolved');
   });
 
   it('still makes one goods out when the event app exports the same order at the same moment', async () => {

@@ -37,6 +37,7 @@ import {
   hasSyncInfo,
   mayHaveDispatches,
   selectForSweep,
+  type BlockingException,
   sinceInstalled,
   stuckGoodsOuts,
   stuckMessage,
@@ -303,11 +304,12 @@ export function createReconciliation(deps: ReconciliationDeps) {
   ): Promise<void> {
     report.window = sinceInstalled(report.window, channel.createdAt);
     const orders = await gateway.ordersWithoutExport(report.window, channel.id, keepAlive);
-    const openInvalid = new Set<string>();
+    const openByOrderId = new Map<string, BlockingException[]>();
     for (const kind of ORDER_BLOCKING_EXCEPTION_KINDS) {
-      for (const e of await exceptions.list({ kind, status: 'open' })) openInvalid.add(e.entity.id);
+      for (const e of await exceptions.list({ kind, status: 'open' }))
+        openByOrderId.set(e.entity.id, [...(openByOrderId.get(e.entity.id) ?? []), e]);
     }
-    const selection = selectForSweep(orders, channel.id, openInvalid);
+    const selection = selectForSweep(orders, channel.id, openByOrderId);
     report.candidates = selection.toExport.length + selection.withOpenException.length;
     report.withOpenException = selection.withOpenException.length;
     const exportBudgetMs = options.exportBudgetMs ?? 20_000;

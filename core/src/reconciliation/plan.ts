@@ -3,7 +3,7 @@ import type { ClarusGoodsOutSummary, ClarusProduct } from '../clarus';
 import type { ReconciliationConfig } from '../config';
 import type { SkuTranslator } from '../mapping';
 import { isDispatchDone } from '../fulfilment/shipment-state';
-import { candidateReferences, goodsOutReference, shipmentGroups } from '../orders';
+import { candidateReferences, EXCEPTION_ORDER_INVALID, goodsOutReference, shipmentGroups } from '../orders';
 
 /*
  * Pure decisions of a reconciliation pass: which orders to re-export, which goods outs to read for a
@@ -66,21 +66,41 @@ export function dispatchWindowStart(
 export interface SweepSelection {
   /** Orders to hand to the export use case. */
   toExport: Order[];
-  /** Orders left alone: their validation exception is open (a person must fix them, then resend). */
+  /** Orders left alone: an open exception waits for a person, and nothing on the order changed since. */
   withOpenException: Order[];
 }
 
-/** Pure: orders without syncInfo → those to export (not cancelled, no open validation exception). */
+/** An open exception that blocked an order's export: its kind and when it was last raised. */
+export interface BlockingException {
+  kind: string;
+  lastSeenAt: string;
+}
+
+/**
+ * Pure: does an open exception still hold the order back from the sweep? A problem on the order itself
+ * (`order-validation-failed`) holds it until the order is edited after the exception was last raised; a
+ * master-data problem (SKU unknown to Clarus, shipping method unmapped) is fixed elsewhere — in Clarus, by
+ * the product sync, or in the configuration — so it never holds the order: the sweep tries again each pass
+ * and the export resolves the exception once it goes through.
+ */
+export function staysBlocked(
+  order: Pick<Order, 'lastModifiedAt'>,
+  open: readonly BlockingException[],
+): boolean {
+  return open.some((e) => e.kind === EXCEPTION_ORDER_INVALID && !(order.lastModifiedAt > e.lastSeenAt));
+}
+
+/** Pure: orders without syncInfo → those to export (not cancelled, not held back by an open exception). */
 export function selectForSweep(
   orders: readonly Order[],
   channelId: string,
-  openValidationOrderIds: ReadonlySet<string>,
+  openByOrderId: ReadonlyMap<string, readonly BlockingException[]>,
 ): SweepSelection {
   const selection: SweepSelection = { toExport: [], withOpenException: [] };
   for (const order of orders) {
     if (order.orderState === 'Cancelled') continue;
     if (hasSyncInfo(order, channelId)) continue;
-    if (openValidationOrderIds.has(order.id)) selection.withOpenException.push(order);
+    if (staysBlocked(order, openByOrderId.get(order.id) ?? [])) selection.withOpenException.push(order);
     else selection.toExport.push(order);
   }
   return selection;

@@ -11,6 +11,7 @@ import {
   mayHaveDispatches,
   normaliseBarcode,
   selectForSweep,
+  staysBlocked,
   sinceInstalled,
   stockDriftMessage,
   stockDrifts,
@@ -64,10 +65,24 @@ describe('reconciliation plan: windows and the order sweep', () => {
         order('e', { syncInfo: [{ ...synced('9', 'x'), channel: { typeId: 'channel', id: 'other' } }] }),
       ],
       CHANNEL,
-      new Set(['d']),
+      new Map([['d', [{ kind: 'order-validation-failed', lastSeenAt: '2030-01-10T11:00:00.000Z' }]]]),
     );
     expect(selection.toExport.map((o) => o.id)).toEqual(['a', 'e']);
     expect(selection.withOpenException.map((o) => o.id)).toEqual(['d']);
+  });
+
+  it('holds an order back for a problem on the order until it is edited; never for a master-data problem', () => {
+    const seen = '2030-01-10T11:00:00.000Z';
+    const invalid = [{ kind: 'order-validation-failed', lastSeenAt: seen }];
+    expect(staysBlocked({ lastModifiedAt: '2030-01-10T10:00:00.000Z' }, invalid)).toBe(true);
+    expect(staysBlocked({ lastModifiedAt: seen }, invalid)).toBe(true);
+    // A person fixed the address on the order after the exception: the sweep tries again.
+    expect(staysBlocked({ lastModifiedAt: '2030-01-10T11:05:00.000Z' }, invalid)).toBe(false);
+    // The SKU may now exist in Clarus (product sync, a person) or the mapping changed: tried each pass.
+    for (const kind of ['sku-unknown-to-clarus', 'shipping-method-unmapped'])
+      expect(staysBlocked({ lastModifiedAt: '2030-01-10T10:00:00.000Z' }, [{ kind, lastSeenAt: seen }])).toBe(
+        false,
+      );
   });
 });
 
