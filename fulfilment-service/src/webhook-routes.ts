@@ -135,7 +135,10 @@ function authenticate(deps: Pick<WebhookRoutesDeps, 'token' | 'subdomain' | 'log
     // Equal-length digests: the comparison takes the same time whatever the caller sent.
     if (typeof given !== 'string' || given === '' || !timingSafeEqual(digest(given), expected)) {
       deps.logger.warn('webhook refused: missing or wrong token', { path: req.path });
-      res.status(401).json({ error: 'unauthorized' });
+      res.status(401).json({
+        error: 'unauthorized',
+        message: 'add ?token=<CLARUS_WEBHOOK_TOKEN> to the automation URL configured in Clarus',
+      });
       return;
     }
     const subdomain = req.header('x-claruswms-subdomain');

@@ -37,7 +37,10 @@ describe('webhook authenticity and input checks', () => {
     world.clarus.resetRequests();
     const res = await post(url(), aGoodsOut);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: 'unauthorized' });
+    expect(await res.json()).toEqual({
+      error: 'unauthorized',
+      message: expect.stringContaining('?token=<CLARUS_WEBHOOK_TOKEN>'),
+    });
     // Refused before any work: Clarus is not asked anything.
     expect(world.clarus.requests).toEqual([]);
   });

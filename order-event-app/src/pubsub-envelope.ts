@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Pub/Sub push request body (https://cloud.google.com/pubsub/docs/push#receive_push). */
 export const pushEnvelopeSchema = z.object({
   message: z.object({
-    data: z.string({ error: 'message.data must be a base64 string' }),
+    data: z.string({ error: 'must be a base64 string' }),
     attributes: z.record(z.string(), z.string()).optional(),
     messageId: z.string().optional(),
     message_id: z.string().optional(),
