@@ -1,4 +1,4 @@
-import type { ExportState } from './ops-types';
+import type { ExportState, OrderClarusView } from './ops-types';
 
 /*
  * Pure presentation helpers shared by both UIs.
@@ -26,6 +26,24 @@ export const EXPORT_STATES: Record<ExportState, { label: string; tone: Tone; exp
   },
   cancelled: { label: 'Cancelled', tone: 'secondary', explain: 'The order was cancelled.' },
 };
+
+/**
+ * Pure: why a resend cannot do anything for this order (undefined: it can). Mirrors the service's rules
+ * (core `skipReason` and `exportStateOf`): a cancelled, complete, shipped or delivered order never reaches
+ * the warehouse, and an exported order is not sent twice — a resend would only answer `skipped` or
+ * `already_exported`. Only waiting, failing and invalid orders can be resent.
+ */
+export function resendBlockedReason(
+  view: Pick<OrderClarusView, 'order' | 'exportState'>,
+): string | undefined {
+  const { orderState, shipmentState } = view.order;
+  if (view.exportState === 'cancelled' || orderState === 'Cancelled') return 'the order is cancelled';
+  if (orderState === 'Complete') return 'the order is complete';
+  if (shipmentState === 'Shipped') return 'the order is already shipped';
+  if (shipmentState === 'Delivered') return 'the order is already delivered';
+  if (view.exportState === 'exported') return 'Clarus already has the order';
+  return undefined;
+}
 
 /** "3 min", "5 h", "2 d" from seconds. */
 export function ageText(seconds: number): string {

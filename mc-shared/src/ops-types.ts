@@ -41,6 +41,8 @@ export interface OrderClarusView {
     lines: {
       sku?: string;
       productCode?: string;
+      /** The bundle line item this line is a component of (BUNDLE_MODE=expand), when Clarus tells. */
+      bundle?: { lineItemId: string; sku: string; name?: string };
       ordered: number;
       allocated: number;
       picked: number;

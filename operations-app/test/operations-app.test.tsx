@@ -1,4 +1,10 @@
-import { fireEvent, renderApp, screen, waitFor } from '@commercetools-frontend/application-shell/test-utils';
+import {
+  fireEvent,
+  renderApp,
+  screen,
+  waitFor,
+  within,
+} from '@commercetools-frontend/application-shell/test-utils';
 import type { ExceptionRecord, HealthReport } from '../../mc-shared/src';
 import { mockForwardTo, type ForwardedCall } from '../../mc-shared/test/forward-to-mock';
 import { ClarusWmsPage } from '../src/entry-point';
@@ -68,7 +74,32 @@ function answer(call: ForwardedCall) {
         lastRun: {
           jobName: 'inventory-sync',
           savedAt: '2026-11-30T08:55:00.000Z',
-          summary: { written: 12, unchanged: 230 },
+          // The inventory job's InventoryRunSummary as it records it, plus a field this UI does not know.
+          summary: {
+            runId: 'inv-2026-11-30T08:50',
+            outcome: 'finished',
+            startedAt: '2026-11-30T08:50:00.000Z',
+            finishedAt: '2026-11-30T08:54:05.000Z',
+            durationMs: 245_000,
+            channels: ['uk-web', 'eu-web'],
+            clarusBalances: 412,
+            skusRead: 240,
+            bundles: 1,
+            unmappedCodes: 3,
+            collisions: 0,
+            skippedNewer: 2,
+            skusInScope: 242,
+            skusProcessed: 242,
+            batches: 1,
+            inFlightOrders: 4,
+            created: 5,
+            updated: 12,
+            unchanged: 230,
+            failed: 1,
+            exceptionsRaised: 4,
+            exceptionsResolved: 1,
+            shadowMode: false,
+          },
         },
       },
     };
@@ -115,7 +146,33 @@ it('shows at a glance whose move it is, the runs, waiting orders, the trend and 
   expect(screen.getByText('Orders waiting for export')).toBeInTheDocument();
   expect(screen.getByText(/oldest SO-9, 20 min/)).toBeInTheDocument();
   expect(await screen.findByRole('img', { name: 'Open exceptions per day' })).toBeInTheDocument();
-  expect(await screen.findByText('written: 12')).toBeInTheDocument();
+  expect(await screen.findByText('Ran: 30 Nov 2026, 08:50 UTC')).toBeInTheDocument();
+});
+
+it('tells the last inventory run in plain words, internal counters only under details', async () => {
+  mockForwardTo(answer);
+  render(false);
+  const card = (await screen.findByRole('heading', { name: 'Last inventory run' })).parentElement!;
+  for (const fact of [
+    'Ran: 30 Nov 2026, 08:50 UTC',
+    'Took: 4 min 5 s',
+    'Outcome: Finished',
+    'Stock entries written: 12 updated, 5 created',
+    'SKUs checked: 242 of 242',
+    'Clarus products no SKU maps to: 3',
+    'Left to the next run (a fresher value was written meanwhile): 2',
+    'Errors: 1 entry not written; 4 exceptions raised, 1 resolved',
+  ])
+    expect(within(card).getByText(fact)).toBeInTheDocument();
+  // No raw field name in the summary itself; the rest, plainly labelled, in a collapsed details block.
+  const details = card.querySelector('details')!;
+  expect(details.open).toBe(false);
+  for (const raw of ['runId', 'skippedNewer', 'clarusBalances', 'skusInScope', 'unmappedCodes'])
+    expect(card.textContent).not.toContain(raw);
+  expect(within(details).getByText('Run id: inv-2026-11-30T08:50')).toBeInTheDocument();
+  expect(within(details).getByText('Clarus stock rows read: 412')).toBeInTheDocument();
+  expect(within(details).getByText('Channels: uk-web, eu-web')).toBeInTheDocument();
+  expect(within(details).getByText('shadowMode: false')).toBeInTheDocument();
 });
 
 it('lists exceptions page by page, searches by SKU and downloads the same CSV as the API', async () => {

@@ -3,6 +3,7 @@ import {
   renderCustomView,
   screen,
   waitFor,
+  within,
 } from '@commercetools-frontend/application-shell/test-utils';
 import type { OrderClarusView } from '../../mc-shared/src';
 import { mockForwardTo } from '../../mc-shared/test/forward-to-mock';
@@ -121,6 +122,7 @@ it('keeps working when Clarus is unreachable, and shows an error state with a re
 it('shows open exceptions with what to do and the owning team; Resolve and Resend need the manage permission', async () => {
   const view: OrderClarusView = {
     ...exportedView,
+    order: { ...exportedView.order, shipmentState: 'Pending' },
     exportState: 'invalid',
     syncedGoodsOutIds: [],
     goodsOuts: [],
@@ -157,6 +159,7 @@ it('resends after confirmation and says what happened', async () => {
           status: 200,
           body: {
             ...exportedView,
+            order: { ...exportedView.order, shipmentState: 'Pending' },
             exportState: 'waiting',
             syncedGoodsOutIds: [],
             goodsOuts: [],
@@ -174,4 +177,136 @@ it('resends after confirmation and says what happened', async () => {
   ]);
   // The panel reads the order again after the action.
   await waitFor(() => expect(calls.filter((c) => c.method === 'GET').length).toBeGreaterThanOrEqual(2));
+});
+
+it('offers no resend where it could only be skipped (SO-1001 is shipped) and says why', async () => {
+  mockForwardTo(() => ({ status: 200, body: exportedView }));
+  const shipped = render(true);
+  expect(await screen.findByText('Exported')).toBeInTheDocument();
+  expect(screen.queryByRole('button', { name: 'Resend to Clarus' })).not.toBeInTheDocument();
+  expect(screen.getByText('No resend to Clarus: the order is already shipped.')).toBeInTheDocument();
+  shipped.unmount();
+
+  // Not shipped, but delivered, complete or already in Clarus: still nothing a resend could do.
+  for (const [order, exportState, reason] of [
+    [{ shipmentState: 'Delivered' }, 'waiting', 'the order is already delivered'],
+    [{ orderState: 'Complete', shipmentState: 'Pending' }, 'failing', 'the order is complete'],
+    [{ shipmentState: 'Pending' }, 'exported', 'Clarus already has the order'],
+    [{ orderState: 'Cancelled', shipmentState: 'Pending' }, 'cancelled', 'the order is cancelled'],
+  ] as const) {
+    mockForwardTo(() => ({
+      status: 200,
+      body: { ...exportedView, order: { ...exportedView.order, ...order }, exportState },
+    }));
+    const panel = render(true);
+    expect(await screen.findByText(`No resend to Clarus: ${reason}.`)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Resend to Clarus' })).not.toBeInTheDocument();
+    panel.unmount();
+  }
+
+  // Waiting, failing and invalid orders that have not left the warehouse can be resent.
+  for (const exportState of ['waiting', 'failing', 'invalid'] as const) {
+    mockForwardTo(() => ({
+      status: 200,
+      body: {
+        ...exportedView,
+        order: { ...exportedView.order, shipmentState: 'Pending' },
+        exportState,
+        syncedGoodsOutIds: [],
+      },
+    }));
+    const panel = render(true);
+    expect(await screen.findByRole('button', { name: 'Resend to Clarus' })).toBeEnabled();
+    expect(screen.queryByText(/No resend to Clarus/)).not.toBeInTheDocument();
+    panel.unmount();
+  }
+});
+
+it('groups the shipments of a multi-shipment order (SO-1002) under their goods out', async () => {
+  const parcel = (packageId: number, trackingNumber: string) => ({ packageId, trackingNumber });
+  const view: OrderClarusView = {
+    ...exportedView,
+    order: { ...exportedView.order, orderNumber: 'SO-1002', shipmentState: 'Partial' },
+    syncedGoodsOutIds: [3002, 3003],
+    goodsOuts: [
+      {
+        id: 3002,
+        reference: 'SO-1002-home',
+        status: 'Completed',
+        lines: [{ sku: 'MUG-BLACK-01', ordered: 1, allocated: 1, picked: 1, dispatched: 1 }],
+      },
+      {
+        id: 3003,
+        reference: 'SO-1002-office',
+        status: 'Allocated',
+        lines: [{ sku: 'CANDLE-VANILLA', ordered: 2, allocated: 2, picked: 0, dispatched: 0 }],
+      },
+    ],
+    shipments: [
+      {
+        id: 1601,
+        goodsOutId: 3002,
+        reference: 'SHP-1601',
+        status: 'dispatched',
+        carrier: 'Royal Mail',
+        carrierService: 'RM-48',
+        parcels: [parcel(4901, 'RM0000004901')],
+      },
+      {
+        id: 1602,
+        goodsOutId: 3003,
+        reference: 'SHP-1602',
+        status: 'dispatched',
+        carrier: 'DPD UK',
+        carrierService: 'DPD-NEXT',
+        parcels: [parcel(4902, 'DPD0000004902')],
+      },
+    ],
+  };
+  mockForwardTo(() => ({ status: 200, body: view }));
+  render(false);
+  const home = await screen.findByRole('region', { name: 'Goods out 3002' });
+  const office = screen.getByRole('region', { name: 'Goods out 3003' });
+  expect(within(home).getByText('Goods out 3002 · SO-1002-home')).toBeInTheDocument();
+  expect(within(home).getByText(/RM0000004901/)).toBeInTheDocument();
+  expect(within(home).queryByText(/DPD0000004902/)).not.toBeInTheDocument();
+  expect(within(office).getByText(/DPD0000004902/)).toBeInTheDocument();
+  expect(within(office).getByText(/DPD UK/)).toBeInTheDocument();
+  expect(within(office).queryByText(/RM0000004901/)).not.toBeInTheDocument();
+});
+
+it('shows a bundle order (SO-1001) with its components under the bundle name', async () => {
+  const bundle = { lineItemId: 'li-1', sku: 'GIFT-BOX-001', name: 'Gift box' };
+  const component = (sku: string, ordered: number) => ({
+    sku,
+    productCode: sku,
+    bundle,
+    ordered,
+    allocated: ordered,
+    picked: ordered,
+    dispatched: ordered,
+  });
+  const view: OrderClarusView = {
+    ...exportedView,
+    goodsOuts: [
+      {
+        ...exportedView.goodsOuts[0]!,
+        lines: [
+          component('CANDLE-VANILLA', 2),
+          component('MUG-WHITE-01', 1),
+          component('CARD-GREETING', 1),
+          { sku: 'GIFT-WRAP', ordered: 1, allocated: 1, picked: 1, dispatched: 1 },
+        ],
+      },
+    ],
+  };
+  mockForwardTo(() => ({ status: 200, body: view }));
+  render(false);
+  const heading = await screen.findByText('Bundle Gift box · GIFT-BOX-001, shipped as:');
+  const bundleBlock = heading.parentElement!;
+  for (const sku of ['CANDLE-VANILLA', 'MUG-WHITE-01', 'CARD-GREETING'])
+    expect(within(bundleBlock).getByText(sku)).toBeInTheDocument();
+  // A line that is not part of the bundle stays outside it.
+  expect(within(bundleBlock).queryByText('GIFT-WRAP')).not.toBeInTheDocument();
+  expect(screen.getByText('GIFT-WRAP')).toBeInTheDocument();
 });

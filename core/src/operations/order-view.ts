@@ -32,6 +32,12 @@ export interface OrderViewLine {
    */
   sku?: string;
   productCode?: string;
+  /**
+   * The order's bundle line item this Clarus line is a component of (BUNDLE_MODE=expand): set when the line
+   * item named by `alt_line_reference` has another SKU than the line. `name` is the line item's name in the
+   * order's locale (else its first). Absent when the tenant's Clarus does not return `alt_line_reference`.
+   */
+  bundle?: { lineItemId: string; sku: string; name?: string };
   ordered: number;
   allocated: number;
   picked: number;
@@ -116,7 +122,7 @@ export function composeOrderView(input: {
     .filter((s) => s.channel.id === input.channelId && s.externalId)
     .map((s) => Number(s.externalId))
     .filter((id) => Number.isInteger(id));
-  const skuByLineItem = new Map(order.lineItems.map((li) => [li.id, li.variant.sku]));
+  const lineItems = new Map(order.lineItems.map((li) => [li.id, li]));
   const data = 'error' in input.clarus ? undefined : input.clarus;
   const goodsOuts = (data?.goodsOuts ?? []).map((g) => ({
     id: g.id,
@@ -125,12 +131,22 @@ export function composeOrderView(input: {
     lines: (data?.lines ?? [])
       .filter((l) => l.goodsOut?.id === g.id)
       .map((l) => {
+        const lineItem = l.altLineReference ? lineItems.get(l.altLineReference) : undefined;
         const sku =
           (l.product?.code ? input.skus?.toCommercetools(l.product.code) : undefined) ??
-          (l.altLineReference ? skuByLineItem.get(l.altLineReference) : undefined);
+          lineItem?.variant.sku;
+        const bundle =
+          lineItem?.variant.sku && sku && lineItem.variant.sku !== sku
+            ? {
+                lineItemId: lineItem.id,
+                sku: lineItem.variant.sku,
+                ...nameOf(lineItem.name, order.locale),
+              }
+            : undefined;
         return {
           ...(sku ? { sku } : {}),
           ...(l.product?.code ? { productCode: l.product.code } : {}),
+          ...(bundle ? { bundle } : {}),
           ordered: l.orderQuantity,
           allocated: l.allocatedQuantity,
           picked: l.pickQuantity,
@@ -178,6 +194,12 @@ export function composeOrderView(input: {
     exceptions: input.exceptions,
     clarus: 'error' in input.clarus ? { reachable: false, error: input.clarus.error } : { reachable: true },
   };
+}
+
+/** The name in `locale`, else the first one given; `{}` when there is none. */
+function nameOf(name: Record<string, string> | undefined, locale: string | undefined): { name?: string } {
+  const text = (locale ? name?.[locale] : undefined) ?? Object.values(name ?? {})[0];
+  return text ? { name: text } : {};
 }
 
 export interface OrderViewDeps {

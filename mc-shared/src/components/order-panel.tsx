@@ -1,31 +1,17 @@
-import {
-  Card,
-  ContentNotification,
-  DataTable,
-  Link,
-  Spacings,
-  Stamp,
-  Text,
-} from '@commercetools-frontend/ui-kit';
-import { EXPORT_STATES } from '../format';
+import { ContentNotification, Spacings, Stamp, Text } from '@commercetools-frontend/ui-kit';
+import { EXPORT_STATES, resendBlockedReason } from '../format';
 import { useOpsClient, useOpsData } from '../ops-data';
 import type { OrderClarusView, ResendOutcome } from '../ops-types';
 import { ConfirmAction } from './confirm-action';
 import { ExceptionCard, resendSentence } from './exception-card';
+import { GoodsOutCard, ShipmentCard } from './goods-out-card';
 import { Empty, LoadError, Loading } from './state-views';
 
-const LINE_COLUMNS = [
-  { key: 'sku', label: 'SKU' },
-  { key: 'ordered', label: 'Ordered' },
-  { key: 'allocated', label: 'Allocated' },
-  { key: 'picked', label: 'Picked' },
-  { key: 'dispatched', label: 'Dispatched' },
-];
-
 /**
- * The Clarus panel of one order (the order panel custom view): export state, goods out(s) with status and
- * lines, shipments with carrier and tracking, the order's open exceptions; Resend and Resolve behind the
- * manage permission.
+ * The Clarus panel of one order (the order panel custom view): export state, goods out(s) with status,
+ * lines (bundle components under their bundle) and their shipments with carrier and tracking, the order's
+ * open exceptions; Resend (only where a resend can do something, see `resendBlockedReason`) and Resolve
+ * behind the manage permission.
  */
 export function OrderPanel(props: { orderId: string; canManage: boolean }) {
   const client = useOpsClient();
@@ -36,6 +22,10 @@ export function OrderPanel(props: { orderId: string; canManage: boolean }) {
   const v = view.data;
   const state = EXPORT_STATES[v.exportState];
   const orderLabel = `order ${v.order.orderNumber ?? v.order.id}`;
+  const noResend = resendBlockedReason(v);
+  const goodsOutIds = new Set(v.goodsOuts.map((g) => g.id));
+  // Shipments of a goods out this view does not list (should not happen; shown rather than lost).
+  const otherShipments = v.shipments.filter((s) => !goodsOutIds.has(s.goodsOutId));
   return (
     <Spacings.Stack scale="l">
       <Spacings.Inline scale="m" alignItems="center" justifyContent="space-between">
@@ -43,7 +33,7 @@ export function OrderPanel(props: { orderId: string; canManage: boolean }) {
           <Text.Headline as="h2">Clarus WMS</Text.Headline>
           <Stamp tone={state.tone} label={state.label} />
         </Spacings.Inline>
-        {v.exportState !== 'cancelled' && (
+        {!noResend && (
           <ConfirmAction
             label="Resend to Clarus"
             question={`Send ${orderLabel} to Clarus again? An order already in Clarus is not sent twice.`}
@@ -59,6 +49,7 @@ export function OrderPanel(props: { orderId: string; canManage: boolean }) {
         )}
       </Spacings.Inline>
       <Text.Detail tone="secondary">{state.explain}</Text.Detail>
+      {noResend && <Text.Detail tone="secondary">{`No resend to Clarus: ${noResend}.`}</Text.Detail>}
       {!v.clarus.reachable && (
         <ContentNotification type="warning">
           <Text.Body>{`Clarus could not be reached just now, so goods outs and shipments are not shown (${v.clarus.error ?? 'no answer'}). The order itself is unaffected.`}</Text.Body>
@@ -70,59 +61,22 @@ export function OrderPanel(props: { orderId: string; canManage: boolean }) {
         {v.goodsOuts.length === 0
           ? v.clarus.reachable && <Empty text="Clarus has no goods out for this order yet." />
           : v.goodsOuts.map((g) => (
-              <Card key={g.id} insetScale="m">
-                <Spacings.Stack scale="s">
-                  <Spacings.Inline scale="s" alignItems="center">
-                    <Text.Body isBold>{`Goods out ${g.id} · ${g.reference}`}</Text.Body>
-                    <Stamp tone="information" label={g.status ?? 'unknown status'} isCondensed />
-                  </Spacings.Inline>
-                  <DataTable
-                    columns={LINE_COLUMNS}
-                    rows={g.lines.map((l, i) => ({
-                      id: `${g.id}-${i}`,
-                      ...l,
-                      sku: l.sku ?? l.productCode ?? '—',
-                    }))}
-                    itemRenderer={(row, column) => String((row as Record<string, unknown>)[column.key] ?? '')}
-                  />
-                </Spacings.Stack>
-              </Card>
+              <GoodsOutCard
+                key={g.id}
+                goodsOut={g}
+                shipments={v.shipments.filter((s) => s.goodsOutId === g.id)}
+              />
             ))}
       </Spacings.Stack>
 
-      <Spacings.Stack scale="s">
-        <Text.Subheadline as="h4">Shipments</Text.Subheadline>
-        {v.shipments.length === 0
-          ? v.clarus.reachable && <Empty text="Nothing dispatched yet." />
-          : v.shipments.map((s) => (
-              <Card key={s.id} insetScale="m">
-                <Spacings.Stack scale="xs">
-                  <Spacings.Inline scale="s" alignItems="center">
-                    <Text.Body
-                      isBold
-                    >{`${s.carrier ?? 'Unknown carrier'}${s.carrierService ? ` · ${s.carrierService}` : ''}`}</Text.Body>
-                    <Stamp
-                      tone={s.status === 'dispatched' ? 'positive' : 'information'}
-                      label={s.status ?? 'unknown'}
-                      isCondensed
-                    />
-                  </Spacings.Inline>
-                  {s.parcels.map((p) => (
-                    <Text.Detail key={p.packageId}>
-                      {'Tracking: '}
-                      {p.trackingUrl ? (
-                        <Link to={p.trackingUrl} isExternal>
-                          {p.trackingNumber ?? p.trackingUrl}
-                        </Link>
-                      ) : (
-                        (p.trackingNumber ?? 'no tracking number yet')
-                      )}
-                    </Text.Detail>
-                  ))}
-                </Spacings.Stack>
-              </Card>
-            ))}
-      </Spacings.Stack>
+      {otherShipments.length > 0 && (
+        <Spacings.Stack scale="s">
+          <Text.Subheadline as="h4">Other shipments</Text.Subheadline>
+          {otherShipments.map((s) => (
+            <ShipmentCard key={s.id} shipment={s} />
+          ))}
+        </Spacings.Stack>
+      )}
 
       <Spacings.Stack scale="s">
         <Text.Subheadline as="h4">Open exceptions</Text.Subheadline>

@@ -1,5 +1,5 @@
 import { Card, Spacings, Text } from '@commercetools-frontend/ui-kit';
-import { dateText } from '../format';
+import { inventoryRunFacts } from '../inventory-run';
 import { useOpsData } from '../ops-data';
 import type { ExceptionsByDay, LastRun } from '../ops-types';
 import { Empty, LoadError, Loading } from './state-views';
@@ -49,10 +49,10 @@ export function OpenExceptionsChart() {
   );
 }
 
-const isScalar = (v: unknown): v is string | number | boolean =>
-  ['string', 'number', 'boolean'].includes(typeof v);
-
-/** The last inventory run's summary as the job recorded it (its scalar fields). */
+/**
+ * The last inventory run in plain words (when, how long, outcome, entries written, SKUs not held / not sold,
+ * values left to the next run, errors); every other field of the summary under a collapsed "Details".
+ */
 export function LastInventoryRun() {
   const run = useOpsData<LastRun>('/ops/jobs/inventory/last-run');
   if (run.state === 'loading') return <Loading what="the last inventory run" />;
@@ -60,14 +60,22 @@ export function LastInventoryRun() {
     return <LoadError what="the last inventory run" error={run.error} retry={run.reload} />;
   const last = run.data.lastRun;
   if (!last) return <Empty text="The inventory job has not recorded a run yet." />;
-  const fields = Object.entries(last.summary).filter(([, v]) => isScalar(v));
+  const { facts, details } = inventoryRunFacts(last.summary, last.savedAt);
   return (
     <Card insetScale="m">
       <Spacings.Stack scale="xs">
-        <Text.Subheadline as="h4">{`Last inventory run · ${dateText(last.savedAt)}`}</Text.Subheadline>
-        {fields.map(([k, v]) => (
-          <Text.Detail key={k}>{`${k}: ${String(v)}`}</Text.Detail>
+        <Text.Subheadline as="h4">Last inventory run</Text.Subheadline>
+        {facts.map((f) => (
+          <Text.Detail key={f.label}>{`${f.label}: ${f.value}`}</Text.Detail>
         ))}
+        {details.length > 0 && (
+          <details>
+            <summary>Details</summary>
+            {details.map((f) => (
+              <Text.Detail key={f.label} tone="secondary">{`${f.label}: ${f.value}`}</Text.Detail>
+            ))}
+          </details>
+        )}
       </Spacings.Stack>
     </Card>
   );
