@@ -98,7 +98,9 @@ describe('reconciliation-job: alerts on new exceptions', () => {
     const res = await job.post();
     expect(res.status).toBe(200);
     expect(res.body.outcome).toBe('completed');
-    expect(res.body.orderSweep.invalid).toBe(1);
+    // The three orders of the test before are tried again too (a master-data exception never holds an order
+    // back: the fix happens elsewhere) and stay invalid; only the new order's exception is new.
+    expect(res.body.orderSweep.invalid).toBe(4);
     expect(res.body.alerts).toMatchObject({ outcome: 'failed', status: 500, exceptions: 1 });
     expect(receiver.messages).toHaveLength(1);
   });

@@ -312,10 +312,13 @@ async function checkUpdateVersion(request, path) {
     draft && Array.isArray(draft.triggers)
       ? {
           ...draft,
-          triggers: draft.triggers.map((t) => (t?.resourceTypeId === 'product' ? { ...t, resourceTypeId: 'cart' } : t)),
+          triggers: draft.triggers.map((t) =>
+            t?.resourceTypeId === 'product' ? { ...t, resourceTypeId: 'cart' } : t,
+          ),
         }
       : draft;
-  if (draftSchema) extensions.draftSchema = { safeParse: (draft) => draftSchema.safeParse(asKnownTypes(draft)) };
+  if (draftSchema)
+    extensions.draftSchema = { safeParse: (draft) => draftSchema.safeParse(asKnownTypes(draft)) };
   const createExtension = extensions.create.bind(extensions);
   extensions.create = async (context, draft) => {
     if (!draft.additionalContext) return createExtension(context, draft);

@@ -26,10 +26,7 @@ const rest = async (method: string, path: string, body?: unknown) => {
   return { status: res.status, json: (await res.json().catch(() => undefined)) as Answer };
 };
 const product = (attributes: Record<string, unknown>) => ({ data: { type: 'products', attributes } });
-const symbols = (json: Answer) =>
-  (json.errors ?? []).map(
-    (e) => `${e.symbol}:${e.context.attribute}`,
-  );
+const symbols = (json: Answer) => (json.errors ?? []).map((e) => `${e.symbol}:${e.context.attribute}`);
 
 beforeAll(async () => {
   sim = await startClarusSimulator();

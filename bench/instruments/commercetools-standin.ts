@@ -1,0 +1,275 @@
+/*
+ * BENCHMARK INSTRUMENT — not a commercetools emulator, never used by tests of behaviour.
+ *
+ * `@labdigital/commercetools-mock` scans every stored entry per query (about 1 s per query at 100,000
+ * entries), so above 10,000 entries the inventory benchmark talks to this latency-modelled stand-in of the
+ * few endpoints it needs: inventory query (by channel, paged by id; by `sku in`), get, create and
+ * changeQuantity; staged product projections by variant SKU (every seeded SKU is a variant); orders query
+ * (answered empty: no order is in flight). Everything else (token, channels, custom objects for the job
+ * lock, checkpoint and exceptions) is forwarded to the commercetools mock. Every call waits `latencyMs`.
+ * Ids are issued in increasing order, so `sort=id asc` with `id > "…"` is a binary search.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StandinEntry {
+  id: string;
+  version: number;
+  key?: string;
+  sku: string;
+  channelId: string;
+  quantityOnStock: number;
+  createdAt: string;
+  lastModifiedAt: string;
+}
+
+export interface CommercetoolsStandin {
+  url: string;
+  /** Requests since the last reset: inventory reads (queries and gets), inventory writes, other. */
+  counts(): { inventoryReads: number; inventoryWrites: number; projectionReads: number; forwarded: number };
+  reset(): void;
+  /** Entries stored. */
+  size(): number;
+  /** Removes every entry (a cold start). */
+  clear(): void;
+  /** SKUs that exist as product variants (skusWithVariants answers from this). */
+  setVariantSkus(skus: Iterable<string>): void;
+  close(): Promise<void>;
+}
+
+const idOf = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+export async function startCommercetoolsStandin(options: {
+  /** The commercetools mock everything else is forwarded to. */
+  forwardTo: string;
+  latencyMs: number;
+}): Promise<CommercetoolsStandin> {
+  const to = new URL(options.forwardTo);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const ids: string[] = [];
+  const byId = new Map<string, StandinEntry>();
+  const byKey = new Map<string, string>();
+  const bySku = new Map<string, string[]>();
+  let variantSkus = new Set<string>();
+  let seq = 0;
+  const counts = { inventoryReads: 0, inventoryWrites: 0, projectionReads: 0, forwarded: 0 };
+
+  const view = (e: StandinEntry) => ({
+    id: e.id,
+    version: e.version,
+    ...(e.key ? { key: e.key } : {}),
+    sku: e.sku,
+    supplyChannel: { typeId: 'channel', id: e.channelId },
+    quantityOnStock: e.quantityOnStock,
+    availableQuantity: e.quantityOnStock,
+    reservations: [],
+    createdAt: e.createdAt,
+    lastModifiedAt: e.lastModifiedAt,
+  });
+  const send = (res: http.ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const error = (res: http.ServerResponse, status: number, code: string, message: string, extra = {}) =>
+    send(res, status, { statusCode: status, message, errors: [{ code, message, ...extra }] });
+  const strings = (text: string) =>
+    [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+
+  function queryInventory(url: URL): unknown {
+    const where = url.searchParams.getAll('where').join(' and ');
+    const limit = Number(url.searchParams.get('limit') ?? 20);
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const channelMatch = /supplyChannel\(id in \(([^)]*)\)\)/.exec(where);
+    const channels = channelMatch ? new Set(strings(channelMatch[1]!)) : undefined;
+    const skuMatch = /(?:^|\s)sku in \(([^)]*)\)/.exec(where);
+    const after = /id > ("(?:[^"\\]|\\.)*")/.exec(where);
+    let source: Iterable<string>;
+    if (skuMatch) {
+      source = strings(skuMatch[1]!)
+        .flatMap((sku) => bySku.get(sku) ?? [])
+        .sort();
+    } else {
+      let start = 0;
+      if (after) {
+        const cursor = JSON.parse(after[1]!) as string;
+        let lo = 0;
+        let hi = ids.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (ids[mid]! <= cursor) lo = mid + 1;
+          else hi = mid;
+        }
+        start = lo;
+      }
+      // A generator, not ids.slice(start): copying a million ids per page made paging O(n²).
+      source = (function* () {
+        for (let i = start; i < ids.length; i++) yield ids[i]!;
+      })();
+    }
+    const results = [];
+    let skipped = 0;
+    for (const id of source) {
+      const e = byId.get(id);
+      if (!e || (channels && !channels.has(e.channelId))) continue;
+      if (skipped++ < offset) continue;
+      results.push(view(e));
+      if (results.length >= limit) break;
+    }
+    return { limit, offset, count: results.length, results };
+  }
+
+  function createEntry(body: Record<string, unknown>, res: http.ServerResponse): void {
+    const key = typeof body.key === 'string' ? body.key : undefined;
+    if (key && byKey.has(key)) {
+      error(res, 400, 'DuplicateField', `An inventory entry with key '${key}' already exists.`, {
+        field: 'key',
+        duplicateValue: key,
+      });
+      return;
+    }
+    const now = new Date().toISOString();
+    const channel = body.supplyChannel as { id?: string } | undefined;
+    const entry: StandinEntry = {
+      id: idOf(++seq),
+      version: 1,
+      key,
+      sku: String(body.sku),
+      channelId: channel?.id ?? '',
+      quantityOnStock: Number(body.quantityOnStock ?? 0),
+      createdAt: now,
+      lastModifiedAt: now,
+    };
+    ids.push(entry.id);
+    byId.set(entry.id, entry);
+    if (key) byKey.set(key, entry.id);
+    const list = bySku.get(entry.sku);
+    if (list) list.push(entry.id);
+    else bySku.set(entry.sku, [entry.id]);
+    send(res, 201, view(entry));
+  }
+
+  function updateEntry(id: string, body: Record<string, unknown>, res: http.ServerResponse): void {
+    const entry = byId.get(id);
+    if (!entry) return error(res, 404, 'ResourceNotFound', `The Resource with ID '${id}' was not found.`);
+    if (body.version !== entry.version) {
+      return error(res, 409, 'ConcurrentModification', 'Object has a different version than expected.', {
+        currentVersion: entry.version,
+      });
+    }
+    for (const action of (body.actions as Record<string, unknown>[]) ?? []) {
+      if (action.action === 'changeQuantity') entry.quantityOnStock = Number(action.quantity);
+    }
+    entry.version += 1;
+    entry.lastModifiedAt = new Date().toISOString();
+    send(res, 200, view(entry));
+  }
+
+  function projections(url: URL): unknown {
+    const where = url.searchParams.getAll('where').join(' and ');
+    const skuList = /masterVariant\(sku in \(([^)]*)\)\)/.exec(where);
+    const results = skuList
+      ? strings(skuList[1]!)
+          .filter((sku) => variantSkus.has(sku))
+          .map((sku, i) => ({ id: idOf(i + 1), version: 1, masterVariant: { id: 1, sku }, variants: [] }))
+      : [];
+    return { limit: 500, offset: 0, count: results.length, results };
+  }
+
+  function forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+    counts.forwarded += 1;
+    const upstream = http.request(
+      {
+        host: to.hostname,
+        port: to.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: to.host },
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    upstream.end(body);
+  }
+
+  function handle(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const parts = url.pathname.split('/').filter(Boolean); // [project, resource, id?]
+    const resource = parts[1];
+    const json = () => (body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {});
+    if (resource === 'inventory') {
+      if (req.method === 'GET' && parts.length === 2) {
+        counts.inventoryReads += 1;
+        return send(res, 200, queryInventory(url));
+      }
+      if (req.method === 'GET' && parts[2]) {
+        counts.inventoryReads += 1;
+        const e = byId.get(parts[2]);
+        return e ? send(res, 200, view(e)) : error(res, 404, 'ResourceNotFound', 'not found');
+      }
+      if (req.method === 'POST' && parts.length === 2) {
+        counts.inventoryWrites += 1;
+        return createEntry(json(), res);
+      }
+      if (req.method === 'POST' && parts[2]) {
+        counts.inventoryWrites += 1;
+        return updateEntry(parts[2], json(), res);
+      }
+    }
+    if (resource === 'product-projections' && req.method === 'GET') {
+      counts.projectionReads += 1;
+      return send(res, 200, projections(url));
+    }
+    if (resource === 'orders' && req.method === 'GET' && parts.length === 2) {
+      return send(res, 200, { limit: 200, offset: 0, count: 0, results: [] });
+    }
+    forward(req, body, res);
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      setTimeout(() => {
+        try {
+          handle(req, Buffer.concat(chunks), res);
+        } catch (err) {
+          error(res, 500, 'General', err instanceof Error ? err.message : 'stand-in error');
+        }
+      }, options.latencyMs);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counts: () => ({ ...counts }),
+    reset: () => {
+      counts.inventoryReads = counts.inventoryWrites = counts.projectionReads = counts.forwarded = 0;
+    },
+    size: () => byId.size,
+    clear: () => {
+      ids.length = 0;
+      byId.clear();
+      byKey.clear();
+      bySku.clear();
+    },
+    setVariantSkus: (skus) => {
+      variantSkus = new Set(skus);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        agent.destroy();
+      }),
+  };
+}

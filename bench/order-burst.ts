@@ -1,0 +1,213 @@
+/*
+ * Order burst: OrderCreated pushed Pub/Sub-style to the order event app (its own process), Clarus enforcing a
+ * tenant rate limit R (429 + Retry-After beyond it, `tenant_rate` fault), 1 % of Clarus requests answered
+ * 5xx, 20 ms latency on every Clarus and commercetools call. Measured: exactly-once export, drain time
+ * against the physical limit N·k/R, k (Clarus requests per order), handler CPU per order (zero latency),
+ * peak RSS; then the same with three instances sharing the one limit.
+ */
+import type { Order, ShippingMethod } from '@commercetools/platform-sdk';
+import {
+  importOrder,
+  orderMessage,
+  pushEnvelope,
+  seedProducts,
+  seedShippingMethods,
+  startTestWorld,
+  type TestWorld,
+} from '../sandbox/src';
+import { startLatencyProxy } from './lib/latency-proxy';
+import { pushAll } from './lib/pubsub-push';
+import { startSubject, type Subject } from './lib/subject';
+import { pool, progress, round, type BenchMode } from './lib/util';
+
+const SIZES: Record<BenchMode, { orders: number; cpuOrders: number; rate: number }> = {
+  full: { orders: 10_000, cpuOrders: 2000, rate: 50 },
+  quick: { orders: 1000, cpuOrders: 400, rate: 50 },
+  smoke: { orders: 40, cpuOrders: 20, rate: 50 },
+};
+const LATENCY_MS = 20;
+const ENTRY = 'bench/subjects/order-event-app.ts';
+
+export interface OrderBurstResult {
+  orders: number;
+  exported: number;
+  duplicates: number;
+  lost: number;
+  drainRatio: number;
+  clarusRequestsPerOrder: number;
+  cpuMsPerOrder: number;
+  peakRssMb: number;
+  multiInstanceDrainRatio: number;
+  rate429Share: number;
+  /** Details for the table and docs (not in the issue's JSON line). */
+  detail: Record<string, number>;
+}
+
+interface Phase {
+  drainMs: number;
+  clarusOk: number;
+  clarus429: number;
+  clarusTotal: number;
+  ctRequests: number;
+  redeliveries: number;
+  lost: number;
+}
+
+export async function benchOrderBurst(mode: BenchMode): Promise<OrderBurstResult> {
+  const size = SIZES[mode];
+  const world = await startTestWorld();
+  const proxy = await startLatencyProxy(world.ct.env().CTP_API_URL!, 0);
+  const instances: Subject[] = [];
+  try {
+    const skus = Array.from({ length: 20 }, (_, i) => `BURST-SKU-${String(i).padStart(3, '0')}`);
+    await seedProducts(
+      world.api,
+      skus.map((sku) => ({ sku })),
+    );
+    world.clarus.seedProducts(skus.map((code) => ({ code })));
+    world.clarus.seedCarrierServices([{ code: 'DPD-NEXT' }]);
+    const [method] = await seedShippingMethods(world.api, ['next-day']);
+    const total = size.cpuOrders + size.orders * 2 + 40;
+    progress(`order burst: importing ${total} orders`);
+    const orders: Order[] = new Array(total);
+    await pool(
+      Array.from({ length: total }, (_, i) => i),
+      8,
+      async (i) => {
+        orders[i] = await importOrder(world.api, {
+          orderNumber: `BURST-${i}`,
+          lines: [0, 1, 2].map((j) => ({ sku: skus[(i + j * 7) % skus.length]!, quantity: 1 + j })),
+          shippingMethod: method as ShippingMethod,
+        });
+      },
+    );
+    let cursor = 0;
+    const take = (n: number) => orders.slice(cursor, (cursor += n));
+    const env = (rate: number) =>
+      world.env({
+        CTP_API_URL: proxy.url,
+        CTP_AUTH_URL: proxy.url,
+        CLARUS_SHIPPING_METHOD_MAP: JSON.stringify({ 'next-day': 'DPD-NEXT' }),
+        CLARUS_MAX_REQUESTS_PER_SECOND: String(rate),
+        CLARUS_MAX_CONCURRENCY: '16',
+        LOG_LEVEL: 'error',
+      });
+    const push = (batch: Order[], subjects: Subject[]) =>
+      pushAll(
+        batch.map((o) => pushEnvelope(orderMessage('OrderCreated', o))),
+        subjects.map((s) => `${s.url}/order-events`),
+        { maxInFlight: 64, minBackoffMs: 500, maxBackoffMs: 10_000, giveUpAfterMs: 20 * 60_000 },
+      );
+
+    // 1. Handler CPU per order: one instance, no latency, no faults, no rate limit.
+    progress('order burst: CPU per order (zero latency)');
+    const cpuApp = await startSubject(ENTRY, env(1000));
+    instances.push(cpuApp);
+    await push(take(2), [cpuApp]); // warm caches
+    const cpuBefore = (await cpuApp.stats()).cpuMs;
+    const cpuOrders = take(size.cpuOrders);
+    await push(cpuOrders, [cpuApp]);
+    const cpuMsPerOrder = ((await cpuApp.stats()).cpuMs - cpuBefore) / cpuOrders.length;
+    await cpuApp.kill();
+
+    // 2. and 3.: 20 ms everywhere, tenant limit R, 1 % 5xx.
+    proxy.setLatency(LATENCY_MS);
+    world.clarus.injectFault({ kind: 'latency', ms: LATENCY_MS });
+    world.clarus.injectFault({ kind: 'tenant_rate', perSecond: size.rate });
+    world.clarus.injectFault({ kind: 'server_error', every: 100, status: 503 });
+    const phase = async (
+      count: number,
+      n: number,
+    ): Promise<{ p: Phase; apps: Subject[]; batch: Order[] }> => {
+      const apps = await Promise.all(
+        Array.from({ length: count }, () => startSubject(ENTRY, env(size.rate))),
+      );
+      instances.push(...apps);
+      for (const app of apps) await push(take(8), [app]); // each instance warms its caches and token
+      await new Promise((r) => setTimeout(r, 1500)); // the bucket refills after warming
+      world.clarus.resetRequests();
+      proxy.reset();
+      const batch = take(n);
+      progress(`order burst: ${n} orders, ${count} instance(s), R=${size.rate}/s`);
+      const pushed = await push(batch, apps);
+      const clarus = world.clarus.requests.filter((r) => !r.path.startsWith('/oauth'));
+      return {
+        apps,
+        batch,
+        p: {
+          drainMs: pushed.drainMs,
+          clarusTotal: clarus.length,
+          clarus429: clarus.filter((r) => r.status === 429).length,
+          clarusOk: clarus.filter((r) => r.status !== 429).length,
+          ctRequests: proxy.total((k) => !k.includes('/oauth')),
+          redeliveries: pushed.redeliveries,
+          lost: pushed.lost,
+        },
+      };
+    };
+    const single = await phase(1, size.orders);
+    const peakRssMb = (await single.apps[0]!.stats()).maxRssMb;
+    await single.apps[0]!.kill();
+    const multi = await phase(3, size.orders);
+    const multiRss = Math.max(
+      ...(await Promise.all(multi.apps.map((a) => a.stats()))).map((s) => s.maxRssMb),
+    );
+    for (const app of multi.apps) await app.kill();
+
+    const exactly = exportCounts(world, [...single.batch, ...multi.batch]);
+    const k = single.p.clarusOk / size.orders;
+    const ideal = (p: Phase) => ((size.orders * (p.clarusOk / size.orders)) / size.rate) * 1000;
+    return {
+      orders: size.orders * 2,
+      exported: exactly.exported,
+      duplicates: exactly.duplicates,
+      lost: single.p.lost + multi.p.lost + exactly.missing,
+      drainRatio: round(single.p.drainMs / ideal(single.p), 3),
+      clarusRequestsPerOrder: round(k, 3),
+      cpuMsPerOrder: round(cpuMsPerOrder, 2),
+      peakRssMb: round(Math.max(peakRssMb, multiRss), 1),
+      multiInstanceDrainRatio: round(multi.p.drainMs / ideal(multi.p), 3),
+      rate429Share: round(multi.p.clarus429 / Math.max(1, multi.p.clarusTotal), 4),
+      detail: {
+        ordersPerPhase: size.orders,
+        tenantRatePerSecond: size.rate,
+        singleDrainMs: single.p.drainMs,
+        singleIdealMs: Math.round(ideal(single.p)),
+        single429: single.p.clarus429,
+        singleRedeliveries: single.p.redeliveries,
+        multiDrainMs: multi.p.drainMs,
+        multiIdealMs: Math.round(ideal(multi.p)),
+        multi429: multi.p.clarus429,
+        multiClarusRequests: multi.p.clarusTotal,
+        multiRedeliveries: multi.p.redeliveries,
+        multiClarusRequestsPerOrder: round(multi.p.clarusOk / size.orders, 3),
+        commercetoolsRequestsPerOrder: round(single.p.ctRequests / size.orders, 2),
+        peakRssSingleMb: round(peakRssMb, 1),
+        peakRssMultiMb: round(multiRss, 1),
+      },
+    };
+  } finally {
+    for (const app of instances) await app.kill();
+    await proxy.close();
+    await world.close();
+  }
+}
+
+/** Goods outs per bench order in the simulator: exported = orders with one, duplicates = extra ones. */
+function exportCounts(world: TestWorld, orders: Order[]) {
+  const byRef = new Map<string, number>();
+  for (const g of world.clarus.goodsOuts()) {
+    const ref = g.attributes.reference;
+    byRef.set(ref, (byRef.get(ref) ?? 0) + 1);
+  }
+  let exported = 0;
+  let duplicates = 0;
+  let missing = 0;
+  for (const o of orders) {
+    const n = (byRef.get(o.id) ?? 0) + (o.orderNumber ? (byRef.get(o.orderNumber) ?? 0) : 0);
+    if (n > 0) exported += 1;
+    else missing += 1;
+    duplicates += Math.max(0, n - 1);
+  }
+  return { exported, duplicates, missing };
+}
