@@ -1,4 +1,4 @@
-import { isNotFound, type Integration } from '@clarus-connector/core';
+import { bodyUnlessNotFound, type Integration } from '@clarus-connector/core';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,12 +13,7 @@ export const isOrderIdOrNumber = (value: string) =>
 export async function resolveOrderId(api: Integration['api'], given: string): Promise<string | undefined> {
   if (!isOrderIdOrNumber(given)) return undefined;
   if (UUID.test(given)) return given;
-  try {
-    return (await api.orders().withOrderNumber({ orderNumber: given }).get().execute()).body.id;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  return (await bodyUnlessNotFound(api.orders().withOrderNumber({ orderNumber: given }).get()))?.id;
 }
 
 export const orderNotFound = (given: string) => ({

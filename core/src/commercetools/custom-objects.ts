@@ -1,5 +1,5 @@
 import type { ByProjectKeyRequestBuilder, CustomObject } from '@commercetools/platform-sdk';
-import { isConcurrentModification, isNotFound } from './errors';
+import { bodyUnlessNotFound, isConcurrentModification, isNotFound } from './errors';
 import { assertCustomObjectKey } from './keys';
 import { forEachPage } from './query';
 
@@ -152,13 +152,8 @@ export function createCustomObjects(api: ByProjectKeyRequestBuilder): CustomObje
 
   const get = async <T>(container: string, key: string): Promise<StoredObject<T> | undefined> => {
     check(container, key);
-    try {
-      const response = await api.customObjects().withContainerAndKey({ container, key }).get().execute();
-      return toStored<T>(response.body);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    const found = await bodyUnlessNotFound(api.customObjects().withContainerAndKey({ container, key }).get());
+    return found && toStored<T>(found);
   };
 
   const createOnly: CustomObjects['createOnly'] = async (container, key, value, options) => {

@@ -59,6 +59,21 @@ export function isNotFound(err: unknown): boolean {
   return commercetoolsErrorInfo(err).statusCode === 404;
 }
 
+/**
+ * Runs a commercetools read and returns its body, or `undefined` when commercetools answers 404 (the resource
+ * does not exist); every other error is thrown as the SDK raised it.
+ */
+export async function bodyUnlessNotFound<T>(request: {
+  execute(): Promise<{ body: T }>;
+}): Promise<T | undefined> {
+  try {
+    return (await request.execute()).body;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 const TRANSIENT_STATUS = new Set([0, 429, 500, 502, 503, 504]);
 const NO_RESPONSE_NAMES = /AbortError|TimeoutError|NetworkError|FetchError|ConnectTimeoutError|SocketError/;
 const NO_RESPONSE_CODES =

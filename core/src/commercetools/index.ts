@@ -1,5 +1,6 @@
 export { createCommercetoolsClient, type CommercetoolsClientOptions } from './client';
 export {
+  bodyUnlessNotFound,
   commercetoolsErrorInfo,
   isConcurrentModification,
   isNotFound,

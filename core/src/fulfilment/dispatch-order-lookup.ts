@@ -1,5 +1,5 @@
 import type { ByProjectKeyRequestBuilder, Channel, Order } from '@commercetools/platform-sdk';
-import { isNotFound, predicateString } from '../commercetools';
+import { bodyUnlessNotFound, predicateString } from '../commercetools';
 import type { Logger } from '../logging';
 import { goodsOutReference, type ExportClaims } from '../orders';
 import { referenceCandidates } from './dispatch-actions';
@@ -32,14 +32,8 @@ export function createDispatchOrderLookup(deps: DispatchOrderLookupDeps) {
   const queryOrders = async (where: string, limit: number) =>
     (await api.orders().get({ queryArgs: { where, limit } }).execute()).body.results;
 
-  async function orderIfExists(id: string): Promise<Order | undefined> {
-    try {
-      return (await api.orders().withId({ ID: id }).get().execute()).body;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  }
+  const orderIfExists = (id: string): Promise<Order | undefined> =>
+    bodyUnlessNotFound(api.orders().withId({ ID: id }).get());
 
   async function findOrder(view: ClarusDispatchView, orderIdHint?: string): Promise<FoundOrder | undefined> {
     const channel = await deps.clarusChannel();

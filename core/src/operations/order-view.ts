@@ -6,7 +6,7 @@ import type {
   ClarusPackage,
   ClarusShipment,
 } from '../clarus';
-import { isNotFound } from '../commercetools';
+import { bodyUnlessNotFound } from '../commercetools';
 import type { SkuTranslator } from '../mapping';
 import { parcelTrackingOf } from '../fulfilment/parcel-tracking';
 import { EXCEPTION_EXPORT_FAILING, ORDER_BLOCKING_EXCEPTION_KINDS } from '../orders/export-exceptions';
@@ -222,13 +222,8 @@ export interface OrderViewDeps {
  */
 export function createOrderView(deps: OrderViewDeps) {
   return async function orderView(orderId: string): Promise<OrderClarusView | undefined> {
-    let order: Order;
-    try {
-      order = (await deps.api.orders().withId({ ID: orderId }).get().execute()).body;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    const order = await bodyUnlessNotFound(deps.api.orders().withId({ ID: orderId }).get());
+    if (!order) return undefined;
     const [channel, open] = await Promise.all([
       deps.clarusChannel(),
       deps.exceptions.list({ status: 'open' }),

@@ -1,20 +1,11 @@
 import type { ByProjectKeyRequestBuilder, Channel } from '@commercetools/platform-sdk';
-import { isNotFound } from '../commercetools';
+import { bodyUnlessNotFound } from '../commercetools';
 
 export const CLARUS_CHANNEL_KEY = 'clarus-wms';
 
 /** The `clarus-wms` channel (role OrderExport) that order syncInfo points at; created or given the role if missing. */
 export async function ensureClarusChannel(api: ByProjectKeyRequestBuilder): Promise<Channel> {
-  const existing = await api
-    .channels()
-    .withKey({ key: CLARUS_CHANNEL_KEY })
-    .get()
-    .execute()
-    .then((r) => r.body)
-    .catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+  const existing = await bodyUnlessNotFound(api.channels().withKey({ key: CLARUS_CHANNEL_KEY }).get());
   if (!existing) {
     return (
       await api

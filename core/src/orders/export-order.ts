@@ -6,7 +6,7 @@ import type {
 } from '@commercetools/platform-sdk';
 import type { StoredObject } from '../commercetools';
 import type { ClarusClient } from '../clarus';
-import { isNotFound, updateWithRecompute } from '../commercetools';
+import { bodyUnlessNotFound, updateWithRecompute } from '../commercetools';
 import type { ClarusConfig, MappingConfig } from '../config';
 import type { Logger } from '../logging';
 import type { SkuTranslator } from '../mapping';
@@ -118,14 +118,8 @@ export function createOrderExport(deps: OrderExportDeps) {
   const iso = (ms: number) => new Date(ms).toISOString();
   const failureDeps = { ...deps, failuresBeforeException };
 
-  async function loadOrder(orderId: string): Promise<Order | undefined> {
-    try {
-      return (await deps.api.orders().withId({ ID: orderId }).get().execute()).body;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  }
+  const loadOrder = (orderId: string): Promise<Order | undefined> =>
+    bodyUnlessNotFound(deps.api.orders().withId({ ID: orderId }).get());
 
   const exportedIds = (order: Order, channel: Channel) =>
     new Set(

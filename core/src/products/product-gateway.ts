@@ -1,5 +1,5 @@
 import type { ByProjectKeyRequestBuilder, ProductProjection } from '@commercetools/platform-sdk';
-import { isNotFound, predicateString } from '../commercetools';
+import { bodyUnlessNotFound, predicateString } from '../commercetools';
 
 /** commercetools reads of the product sync and the SKU guard (official SDK, over HTTP). */
 export interface ProductGateway {
@@ -24,16 +24,12 @@ const PAGE = 500;
 export function createProductGateway(api: ByProjectKeyRequestBuilder): ProductGateway {
   return {
     async publishedProduct(productId) {
-      return api
-        .productProjections()
-        .withId({ ID: productId })
-        .get({ queryArgs: { staged: false } })
-        .execute()
-        .then((r) => r.body)
-        .catch((err: unknown) => {
-          if (isNotFound(err)) return undefined;
-          throw err;
-        });
+      return bodyUnlessNotFound(
+        api
+          .productProjections()
+          .withId({ ID: productId })
+          .get({ queryArgs: { staged: false } }),
+      );
     },
 
     async publishedProductsWithSkus(skus) {

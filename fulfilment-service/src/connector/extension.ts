@@ -5,7 +5,7 @@ import type {
   ExtensionDraft,
   ExtensionUpdateAction,
 } from '@commercetools/platform-sdk';
-import { ConfigError, isNotFound, type AppConfig } from '@clarus-connector/core';
+import { bodyUnlessNotFound, ConfigError, type AppConfig } from '@clarus-connector/core';
 import { SKU_GUARD_PATH } from '../extension-routes';
 
 /** One Extension per project under a fixed key, so a redeploy never leaves a second one behind. */
@@ -108,15 +108,6 @@ export async function removeSkuGuardExtension(api: ByProjectKeyRequestBuilder): 
   return true;
 }
 
-async function findExtension(api: ByProjectKeyRequestBuilder): Promise<Extension | undefined> {
-  return api
-    .extensions()
-    .withKey({ key: SKU_GUARD_EXTENSION_KEY })
-    .get()
-    .execute()
-    .then((r) => r.body)
-    .catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+function findExtension(api: ByProjectKeyRequestBuilder): Promise<Extension | undefined> {
+  return bodyUnlessNotFound(api.extensions().withKey({ key: SKU_GUARD_EXTENSION_KEY }).get());
 }
