@@ -11,6 +11,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest } from '../lib/latency-proxy';
 
 export interface StandinEntry {
   id: string;
@@ -178,25 +179,7 @@ export async function startCommercetoolsStandin(options: {
 
   function forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
     counts.forwarded += 1;
-    const upstream = http.request(
-      {
-        host: to.hostname,
-        port: to.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: to.host },
-        agent,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    upstream.end(body);
+    forwardRequest(to, agent, req, body, res);
   }
 
   function handle(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {

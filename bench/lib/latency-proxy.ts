@@ -34,25 +34,7 @@ export async function startLatencyProxy(target: string, latencyMs: number): Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       setTimeout(() => {
-        const upstream = http.request(
-          {
-            host: to.hostname,
-            port: to.port,
-            method: req.method,
-            path: req.url,
-            headers: { ...req.headers, host: to.host },
-            agent,
-          },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', () => {
-          if (!res.headersSent) res.writeHead(502);
-          res.end();
-        });
-        upstream.end(Buffer.concat(chunks));
+        forwardRequest(to, agent, req, Buffer.concat(chunks), res);
       }, latency);
     });
   });
@@ -74,4 +56,36 @@ export async function startLatencyProxy(target: string, latencyMs: number): Prom
         agent.destroy();
       }),
   };
+}
+
+/**
+ * Sends one buffered request on to `to` (same method, path and headers, Host rewritten) and pipes the answer
+ * back; a failed upstream answers 502. Shared by the latency proxy and the commercetools stand-in.
+ */
+export function forwardRequest(
+  to: URL,
+  agent: http.Agent,
+  req: http.IncomingMessage,
+  body: Buffer,
+  res: http.ServerResponse,
+): void {
+  const upstream = http.request(
+    {
+      host: to.hostname,
+      port: to.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: to.host },
+      agent,
+    },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  upstream.end(body);
 }
