@@ -1,9 +1,17 @@
 /*
  * Dispatch webhooks: Clarus (the simulator) posts dispatch automations to the fulfilment service (its own
  * process) at a steady rate, 10 % of them repeats of a webhook already answered; 20 ms latency on every
- * Clarus and commercetools call. Measured: answer time per webhook (p50/p99) and commercetools writes the
- * repeats caused (should be none).
+ * Clarus and commercetools call. Measured: answer time per webhook (p50/p99, first deliveries and repeats
+ * apart) and commercetools writes the repeats caused (should be none); the service's CPU and requests per
+ * webhook; and what the stand-ins cost meanwhile — this process's CPU and event-loop delay (it runs the
+ * simulator, the latency proxy and the timing), the commercetools emulator's CPU and the machine's load —
+ * so a p99 that waited for the stand-ins or for a busy machine shows as such (a WARNING on stderr).
+ * BENCH_CPU_PROF=<dir> writes CPU profiles of the service and of this process's webhook phase.
  */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Order, ShippingMethod } from '@commercetools/platform-sdk';
 import { importOrder, seedProducts, seedShippingMethods, startTestWorld } from '../sandbox/src';
 import { startLatencyProxy } from './lib/latency-proxy';
@@ -25,8 +33,12 @@ export interface DispatchResult {
   detail: Record<string, number>;
 }
 
-export async function benchDispatch(mode: BenchMode): Promise<DispatchResult> {
-  const { perSecond, seconds } = SIZES[mode];
+/** `size` overrides the mode's rate or duration (for trying sizes between quick and full). */
+export async function benchDispatch(
+  mode: BenchMode,
+  size: Partial<(typeof SIZES)[BenchMode]> = {},
+): Promise<DispatchResult> {
+  const { perSecond, seconds } = { ...SIZES[mode], ...size };
   const total = perSecond * seconds;
   const duplicates = Math.round(total * DUPLICATE_SHARE);
   const originals = total - duplicates;
@@ -52,6 +64,7 @@ export async function benchDispatch(mode: BenchMode): Promise<DispatchResult> {
     progress(`dispatch: importing and exporting ${originals + warm} orders`);
     const exporter = world.integration(settings);
     const orders: Order[] = new Array(originals + warm);
+    const exportStarted = Date.now();
     await pool(
       Array.from({ length: originals + warm }, (_, i) => i),
       8,
@@ -65,6 +78,7 @@ export async function benchDispatch(mode: BenchMode): Promise<DispatchResult> {
         if (outcome.kind !== 'exported') throw new Error(`dispatch bench: export ${outcome.kind}`);
       },
     );
+    progress(`dispatch: exported in ${Date.now() - exportStarted} ms`);
     const goodsOutOf = new Map(world.clarus.goodsOuts().map((g) => [g.attributes.reference, g.id]));
     const ids = orders.map((o) => goodsOutOf.get(o.id) ?? goodsOutOf.get(o.orderNumber!)!);
 
@@ -84,8 +98,17 @@ export async function benchDispatch(mode: BenchMode): Promise<DispatchResult> {
     const writesPerDispatch = proxy.total((k) => k.startsWith('POST') && !k.includes('/oauth')) / warm;
 
     proxy.reset();
+    world.clarus.resetRequests();
     const cpuBefore = (await service.stats()).cpuMs;
+    const benchCpuBefore = process.cpuUsage();
+    const emulatorCpuBefore = childCpuMs('commercetools-emulator');
+    const machineBefore = machineCpu();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const benchProfile = await startProfile();
     const latencies: number[] = [];
+    const firstLatencies: number[] = [];
+    const repeatLatencies: number[] = [];
     const statuses: Record<string, number> = {};
     const answered: number[] = [];
     const inFlight: Promise<void>[] = [];
@@ -106,16 +129,38 @@ export async function benchDispatch(mode: BenchMode): Promise<DispatchResult> {
           : world.clarus.dispatch(id).then((r) => r.webhookStatus ?? 0)
         ).then((status) => {
           latencies.push(performance.now() - sent);
+          (repeat ? repeatLatencies : firstLatencies).push(performance.now() - sent);
           statuses[status] = (statuses[status] ?? 0) + 1;
           if (!repeat) answered.push(id);
         }),
       );
     }
     await Promise.all(inFlight);
+    const wallMs = Date.now() - started;
+    loopDelay.disable();
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const emulatorCpuMs = childCpuMs('commercetools-emulator') - emulatorCpuBefore;
+    const machine = machineCpu();
+    await benchProfile?.stop('dispatch-bench-process');
     const originalsSent = nextOriginal - warm;
     const repeatsSent = latencies.length - originalsSent;
     const writes = proxy.total((k) => k.startsWith('POST') && !k.includes('/oauth'));
     const stats = await service.stats();
+    const machineBusyShare = round(
+      1 - (machine.idle - machineBefore.idle) / Math.max(1, machine.total - machineBefore.total),
+      2,
+    );
+    const loopDelayP99Ms = round(loopDelay.percentile(99) / 1e6, 1);
+    if (loopDelayP99Ms > 50 || machineBusyShare > 0.9) {
+      progress(
+        `dispatch: WARNING the answer times include waiting for the stand-ins or for CPU: benchmark process ` +
+          `event-loop delay p99 ${loopDelayP99Ms} ms, machine ${Math.round(machineBusyShare * 100)} % busy`,
+      );
+    }
+    progress(`dispatch: commercetools requests ${describeCounts(proxy.counts(), latencies.length)}`);
+    progress(
+      `dispatch: Clarus requests ${describeCounts(clarusCounts(world.clarus.requests), latencies.length)}`,
+    );
     return {
       perSecond,
       p99Ms: round(percentile(latencies, 99), 1),
@@ -124,6 +169,8 @@ export async function benchDispatch(mode: BenchMode): Promise<DispatchResult> {
         webhooks: latencies.length,
         repeats: repeatsSent,
         p50Ms: round(percentile(latencies, 50), 1),
+        p99FirstDeliveryMs: round(percentile(firstLatencies, 99), 1),
+        p99RepeatMs: round(percentile(repeatLatencies, 99), 1),
         maxMs: round(Math.max(...latencies), 1),
         non2xx: Object.entries(statuses)
           .filter(([s]) => !s.startsWith('2'))
@@ -132,11 +179,99 @@ export async function benchDispatch(mode: BenchMode): Promise<DispatchResult> {
         commercetoolsWrites: writes,
         peakRssMb: round(stats.maxRssMb, 1),
         serviceCpuMsPerWebhook: round((stats.cpuMs - cpuBefore) / Math.max(1, latencies.length), 2),
+        commercetoolsRequestsPerWebhook: round(
+          proxy.total((k) => !k.includes('/oauth')) / Math.max(1, latencies.length),
+          2,
+        ),
+        clarusRequestsPerWebhook: round(
+          world.clarus.requests.filter((r) => r.path !== '/oauth/token' && !r.path.startsWith('/_')).length /
+            Math.max(1, latencies.length),
+          2,
+        ),
+        benchCpuShare: round((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, wallMs), 2),
+        emulatorCpuShare: round(emulatorCpuMs / Math.max(1, wallMs), 2),
+        machineBusyShare,
+        benchLoopDelayP99Ms: loopDelayP99Ms,
+        benchLoopDelayMaxMs: round(loopDelay.max / 1e6, 1),
       },
     };
   } finally {
-    await service?.kill();
+    // A graceful stop lets `--cpu-prof` write its profile (BENCH_CPU_PROF, bench/lib/subject.ts).
+    await service?.kill(process.env.BENCH_CPU_PROF ? 'SIGTERM' : 'SIGKILL');
     await proxy.close();
     await world.close();
   }
+}
+
+/** `key ×per-webhook` for each request kind, most frequent first. */
+function describeCounts(counts: Map<string, number>, webhooks: number): string {
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ×${round(n / Math.max(1, webhooks), 2)}`)
+    .join(', ');
+}
+
+/** Clarus requests by method, path and (for GraphQL) the root fields selected. */
+function clarusCounts(requests: readonly { method: string; path: string; body?: unknown }[]) {
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    const query = (r.body as { query?: unknown } | undefined)?.query;
+    const roots =
+      typeof query === 'string' ? [...query.matchAll(/(\w+)\s*\{\s*all\(/g)].map((m) => m[1]).join('+') : '';
+    const key = `${r.method} ${r.path}${roots ? ` ${roots}` : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** CPU ms so far of this process's child whose command line contains `name` (Linux /proc; NaN elsewhere). */
+function childCpuMs(name: string): number {
+  try {
+    const tick = 10; // USER_HZ is 100 on Linux: one clock tick = 10 ms
+    for (const task of readdirSync(`/proc/${process.pid}/task`)) {
+      const children = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ');
+      for (const pid of children.filter(Boolean)) {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name)) continue;
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * tick; // utime, stime
+      }
+    }
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return NaN;
+}
+
+/** Machine-wide CPU ticks (all cores), total and idle, from /proc/stat (zeros elsewhere). */
+function machineCpu(): { total: number; idle: number } {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { total: cpu.reduce((a, b) => a + b, 0), idle: cpu[3]! + (cpu[4] ?? 0) };
+  } catch {
+    return { total: 0, idle: 0 };
+  }
+}
+
+/**
+ * With BENCH_CPU_PROF=<dir>: a V8 CPU profile of this (the benchmark's) process over the webhook phase, to
+ * see what the stand-ins cost while the service is measured; `undefined` otherwise.
+ */
+async function startProfile(): Promise<{ stop(name: string): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }

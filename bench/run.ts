@@ -84,20 +84,45 @@ async function main(): Promise<void> {
       `${inv.resumedWrites ?? '-'}, ${inv.resumedOutcome ?? '-'}`,
       `resumed ok: ${inventory.resumed}`,
     ],
+    [
+      'killed (SIGKILL) at 50 %: writes applied (share)',
+      `${inv.killedWrites ?? '-'} of ${inv.killEntries ?? '-'} (${inv.killedShare ?? '-'})`,
+    ],
+    [
+      'next run: writes, unchanged; entries written / twice',
+      `${inv.afterKillWrites ?? '-'}, ${inv.afterKillUnchanged ?? '-'}; ${inv.killEntriesWritten ?? '-'} / ${inv.killEntriesWrittenTwice ?? '-'}`,
+      `ok: ${inv.killOk ?? 'not run'}`,
+    ],
     ['peak RSS MB', inventory.peakRssMb, '(≤ 1024)'],
   ]);
   printTable(`Dispatch webhooks (${dispatch.perSecond}/s, ${d.webhooks} sent, ${d.repeats} repeats)`, [
     ['p50 / p99 ms', `${d.p50Ms} / ${dispatch.p99Ms}`, '(p99 ≤ 500)'],
     ['writes caused by repeats', dispatch.duplicateWrites, '(0)'],
     ['non-2xx answers', d.non2xx!],
+    ['service CPU ms per webhook', d.serviceCpuMsPerWebhook!],
+    [
+      'Clarus / commercetools requests per webhook',
+      `${d.clarusRequestsPerWebhook} / ${d.commercetoolsRequestsPerWebhook}`,
+    ],
+    [
+      'bench process: CPU share, loop delay p99 / max ms',
+      `${d.benchCpuShare}, ${d.benchLoopDelayP99Ms} / ${d.benchLoopDelayMaxMs}`,
+      `(stand-ins; ct emulator CPU share ${d.emulatorCpuShare}, machine busy ${d.machineBusyShare})`,
+    ],
   ]);
   printTable(`Reconciliation (${reconciliation.orders} orders in the window)`, [
     ['wall ms', reconciliation.wallMs, String(r.outcome)],
-    ['peak RSS MB', reconciliation.peakRssMb],
+    ['runs (stopped at budget → resumed)', String(r.runs), `resumed: ${r.resumed}`],
+    [
+      'peak RSS MB / peak live heap MB',
+      `${reconciliation.peakRssMb} / ${r.peakLiveHeapMb}`,
+      'flat in orders',
+    ],
     [
       'commercetools / Clarus requests per order',
       `${r.commercetoolsRequestsPerOrder} / ${r.clarusRequestsPerOrder}`,
     ],
+    ['every order exported once', String(r.everyOrderOnce), `${r.exportedBySweep} by the sweep`],
   ]);
   printTable('Cold start to first 200 on /health (ms, ≤ 1000)', Object.entries(coldStartMs));
   const verdicts: Verdict[] = [
@@ -112,9 +137,13 @@ async function main(): Promise<void> {
     ['inventory reads ≤ 1.1 × min', inventory.readRatio <= 1.1 && Number(inv.clarusReadRatio) <= 1.1],
     ['inventory wall ≤ 1.2 × bound', inventory.wallRatio <= 1.2],
     ['inventory RSS ≤ 1 GB', inventory.peakRssMb <= 1024],
-    ['inventory resumes (not run at full size)', inventory.resumed !== false],
+    ['inventory resumes after a stop and a kill', inventory.resumed !== false],
     ['dispatch p99 ≤ 500 ms', dispatch.p99Ms <= 500],
     ['dispatch repeats write nothing', dispatch.duplicateWrites === 0],
+    [
+      'reconciliation completes (or resumes), each order once',
+      r.outcome === 'completed' && r.everyOrderOnce === true,
+    ],
     ['cold start ≤ 1 s', Object.values(coldStartMs).every((ms) => ms <= 1000)],
   ];
   printTable(

@@ -6,12 +6,14 @@
  * few endpoints it needs: inventory query (by channel, paged by id; by `sku in`), get, create and
  * changeQuantity; staged product projections by variant SKU (every seeded SKU is a variant); orders query
  * (answered empty: no order is in flight). Everything else (token, channels, custom objects for the job
- * lock, checkpoint and exceptions) is forwarded to the commercetools mock. Every call waits `latencyMs`.
+ * lock, checkpoint and exceptions) is forwarded to the commercetools mock. Every call waits `latencyMs`
+ * (`latencyModel`, see `bench/lib/latency-proxy.ts`).
  * Ids are issued in increasing order, so `sort=id asc` with `id > "…"` is a binary search.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { forwardRequest } from '../lib/latency-proxy';
+import { forwardRequest, type LatencyModel } from '../lib/latency-proxy';
+import type { OrdersStandin } from './orders-standin';
 
 export interface StandinEntry {
   id: string;
@@ -29,10 +31,23 @@ export interface CommercetoolsStandin {
   /** Requests since the last reset: inventory reads (queries and gets), inventory writes, other. */
   counts(): { inventoryReads: number; inventoryWrites: number; projectionReads: number; forwarded: number };
   reset(): void;
+  /**
+   * Writes applied (a create, or an update that changed the entry) per entry id since `resetWritesPerEntry`,
+   * kept across `reset()`: a run killed part-way and the next one must write no entry twice.
+   */
+  writesPerEntry(): ReadonlyMap<string, number>;
+  resetWritesPerEntry(): void;
   /** Entries stored. */
   size(): number;
   /** Removes every entry (a cold start). */
   clear(): void;
+  /**
+   * Stores entries as a finished cold run would have left them (no request, no count): a warm run at full
+   * size without the cold run's million creates first (`BENCH_INVENTORY_WARM_ONLY`).
+   */
+  seedEntries(
+    entries: Iterable<{ key: string; sku: string; channelId: string; quantityOnStock: number }>,
+  ): void;
   /** SKUs that exist as product variants (skusWithVariants answers from this). */
   setVariantSkus(skus: Iterable<string>): void;
   close(): Promise<void>;
@@ -44,6 +59,10 @@ export async function startCommercetoolsStandin(options: {
   /** The commercetools mock everything else is forwarded to. */
   forwardTo: string;
   latencyMs: number;
+  /** `added` (default): wait, then answer; `response-time`: answer latencyMs after arrival (`LatencyModel`). */
+  latencyModel?: LatencyModel;
+  /** Serves the orders endpoints (the reconciliation benchmark, `orders-standin.ts`); absent: queries answer empty. */
+  orders?: Pick<OrdersStandin, 'handle'>;
 }): Promise<CommercetoolsStandin> {
   const to = new URL(options.forwardTo);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -54,6 +73,8 @@ export async function startCommercetoolsStandin(options: {
   let variantSkus = new Set<string>();
   let seq = 0;
   const counts = { inventoryReads: 0, inventoryWrites: 0, projectionReads: 0, forwarded: 0 };
+  const applied = new Map<string, number>();
+  const countApplied = (id: string) => applied.set(id, (applied.get(id) ?? 0) + 1);
 
   const view = (e: StandinEntry) => ({
     id: e.id,
@@ -129,6 +150,12 @@ export async function startCommercetoolsStandin(options: {
       });
       return;
     }
+    const entry = store(key, body);
+    countApplied(entry.id);
+    send(res, 201, view(entry));
+  }
+
+  function store(key: string | undefined, body: Record<string, unknown>): StandinEntry {
     const now = new Date().toISOString();
     const channel = body.supplyChannel as { id?: string } | undefined;
     const entry: StandinEntry = {
@@ -147,7 +174,7 @@ export async function startCommercetoolsStandin(options: {
     const list = bySku.get(entry.sku);
     if (list) list.push(entry.id);
     else bySku.set(entry.sku, [entry.id]);
-    send(res, 201, view(entry));
+    return entry;
   }
 
   function updateEntry(id: string, body: Record<string, unknown>, res: http.ServerResponse): void {
@@ -163,6 +190,7 @@ export async function startCommercetoolsStandin(options: {
     }
     entry.version += 1;
     entry.lastModifiedAt = new Date().toISOString();
+    countApplied(entry.id);
     send(res, 200, view(entry));
   }
 
@@ -210,6 +238,7 @@ export async function startCommercetoolsStandin(options: {
       counts.projectionReads += 1;
       return send(res, 200, projections(url));
     }
+    if (options.orders?.handle(req, url, parts, body, res)) return;
     if (resource === 'orders' && req.method === 'GET' && parts.length === 2) {
       return send(res, 200, { limit: 200, offset: 0, count: 0, results: [] });
     }
@@ -220,13 +249,25 @@ export async function startCommercetoolsStandin(options: {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      setTimeout(() => {
+      const answer = () => {
         try {
           handle(req, Buffer.concat(chunks), res);
         } catch (err) {
           error(res, 500, 'General', err instanceof Error ? err.message : 'stand-in error');
         }
-      }, options.latencyMs);
+      };
+      if (options.latencyModel !== 'response-time') {
+        setTimeout(answer, options.latencyMs);
+        return;
+      }
+      // Answer no earlier than latencyMs after arrival: hold the end of the response, not the work.
+      const answerAt = performance.now() + options.latencyMs;
+      const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        setTimeout(() => end(...args), Math.max(0, answerAt - performance.now()));
+        return res;
+      }) as typeof res.end;
+      answer();
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -238,6 +279,13 @@ export async function startCommercetoolsStandin(options: {
     reset: () => {
       counts.inventoryReads = counts.inventoryWrites = counts.projectionReads = counts.forwarded = 0;
     },
+    seedEntries: (entries) => {
+      for (const e of entries) {
+        store(e.key, { sku: e.sku, supplyChannel: { id: e.channelId }, quantityOnStock: e.quantityOnStock });
+      }
+    },
+    writesPerEntry: () => applied,
+    resetWritesPerEntry: () => applied.clear(),
     size: () => byId.size,
     clear: () => {
       ids.length = 0;

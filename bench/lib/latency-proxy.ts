@@ -1,6 +1,13 @@
 /*
- * Benchmark instrument: an HTTP proxy that adds a fixed latency to every request before forwarding it (the
- * "20 ms per API call" of the benchmarks), and counts what passes, by method and folded path.
+ * Benchmark instrument: an HTTP proxy that gives every call a latency (the "20 ms per API call" of the
+ * benchmarks), and counts what passes, by method and folded path.
+ *
+ * Two models of "20 ms per API call" (`LatencyModel`):
+ * - `added` (default): wait the latency, then forward; the call takes latency + the upstream's own time.
+ * - `response-time`: forward at once and answer no earlier than latency after the request arrived; the call
+ *   takes max(latency, the upstream's own time). This is what a remote API with a 20 ms response time looks
+ *   like, and it keeps a stand-in's own CPU (e.g. the Clarus simulator executing GraphQL for a page, on the
+ *   benchmark's cores) out of the connector's wall time unless the stand-in is slower than the API it models.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +29,14 @@ export const foldPath = (url: string) =>
     .replace(UUID, ':id')
     .replace(/\/custom-objects\/[^/]+\/[^/]+/, '/custom-objects/:c/:k');
 
-export async function startLatencyProxy(target: string, latencyMs: number): Promise<LatencyProxy> {
+/** How a latency is applied to a call; see the file comment. */
+export type LatencyModel = 'added' | 'response-time';
+
+export async function startLatencyProxy(
+  target: string,
+  latencyMs: number,
+  model: LatencyModel = 'added',
+): Promise<LatencyProxy> {
   const to = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const counts = new Map<string, number>();
@@ -33,9 +47,14 @@ export async function startLatencyProxy(target: string, latencyMs: number): Prom
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      setTimeout(() => {
-        forwardRequest(to, agent, req, Buffer.concat(chunks), res);
-      }, latency);
+      if (model === 'added') {
+        setTimeout(() => forwardRequest(to, agent, req, Buffer.concat(chunks), res), latency);
+        return;
+      }
+      const answerAt = performance.now() + latency;
+      forwardRequest(to, agent, req, Buffer.concat(chunks), res, (send) =>
+        setTimeout(send, Math.max(0, answerAt - performance.now())),
+      );
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -60,7 +79,8 @@ export async function startLatencyProxy(target: string, latencyMs: number): Prom
 
 /**
  * Sends one buffered request on to `to` (same method, path and headers, Host rewritten) and pipes the answer
- * back; a failed upstream answers 502. Shared by the latency proxy and the commercetools stand-in.
+ * back; a failed upstream answers 502. With `hold`, the answer is buffered whole and `hold` decides when it
+ * is sent (it calls `send` then). Shared by the latency proxy and the commercetools stand-in.
  */
 export function forwardRequest(
   to: URL,
@@ -68,6 +88,7 @@ export function forwardRequest(
   req: http.IncomingMessage,
   body: Buffer,
   res: http.ServerResponse,
+  hold?: (send: () => void) => void,
 ): void {
   const upstream = http.request(
     {
@@ -79,8 +100,22 @@ export function forwardRequest(
       agent,
     },
     (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
+      if (!hold) {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        return;
+      }
+      const parts: Buffer[] = [];
+      answer.on('data', (c: Buffer) => parts.push(c));
+      answer.on('end', () =>
+        hold(() => {
+          // The body is whole now: send it with its length rather than the upstream's chunked framing.
+          const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
+          const payload = Buffer.concat(parts);
+          res.writeHead(answer.statusCode ?? 502, { ...headers, 'content-length': payload.length });
+          res.end(payload);
+        }),
+      );
     },
   );
   upstream.on('error', () => {

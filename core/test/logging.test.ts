@@ -47,6 +47,24 @@ describe('createLogger', () => {
     expect((await lines()).parsed.map((l) => l.message)).toEqual(['shown']);
   });
 
+  it('does not format (redact, serialise) a line below the level: a debug line costs nothing at info', async () => {
+    const { logger, lines } = capture({ level: 'info' });
+    let read = 0;
+    const nested = {
+      get probe() {
+        read += 1; // only the formatting (redaction walks nested fields) reads this
+        return 1;
+      },
+    };
+    logger.debug('per-request detail', { nested });
+    expect(read).toBe(0);
+    logger.info('shown', { nested });
+    expect(read).toBe(1);
+    expect((await lines()).parsed).toEqual([
+      expect.objectContaining({ message: 'shown', nested: { probe: 1 } }),
+    ]);
+  });
+
   it('adds the correlation id (and context fields) of withLogContext to every line, across awaits', async () => {
     const { logger, lines } = capture();
     await withLogContext({ correlationId: 'corr-123', orderId: 'o-9' }, async () => {

@@ -77,16 +77,12 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     const dispatched = await world.clarus.dispatch(goodsOutId, { shipments: [{ packages: 2 }] });
     expect(dispatched.webhookStatus).toBe(200);
     // What the first delivery cost, from both stand-ins' request logs (tokens and the clarus-wms channel
-    // were cached by the export): Clarus 4 GraphQL reads; commercetools 1 order query, 1 order update, and
-    // 2 reads of exceptions the successful write may resolve.
-    expect([...clarusCalls(world)].sort()).toEqual([
-      'GRAPHQL goods_out_lines',
-      'GRAPHQL goods_outs',
-      'GRAPHQL packages',
-      'GRAPHQL shipments',
-    ]);
+    // were cached by the export): Clarus 2 GraphQL requests (the goods out, its lines and shipments in one,
+    // then the packages); commercetools 1 order read by id (the order the goods out names, its syncInfo
+    // recording the goods out), 1 order update, and 2 reads of exceptions the successful write may resolve.
+    expect(clarusCalls(world)).toEqual(['GRAPHQL goods_out_lines+shipments+goods_outs', 'GRAPHQL packages']);
     const firstCt = await ctCalls(world);
-    expect(firstCt.slice(0, 2)).toEqual(['GET /orders', `POST /orders/${order.id}`]);
+    expect(firstCt.slice(0, 2)).toEqual([`GET /orders/${order.id}`, `POST /orders/${order.id}`]);
     expect([...firstCt.slice(2)].sort()).toEqual([
       `GET /custom-objects/clarus-exceptions/dispatch-for-unknown-order.goods_out.${goodsOutId}`,
       `GET /custom-objects/clarus-exceptions/tracking-write-failed.order.${order.id}`,
@@ -123,9 +119,9 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     world.clarus.resetRequests();
     for (let i = 0; i < 3; i++) expect(await world.clarus.fireDispatchWebhook(goodsOutId)).toBe(200);
     expect(await ctWrites()).toEqual([]);
-    // Per repeat: one order query, four Clarus reads, no write.
-    expect(await ctCalls(world)).toEqual(['GET /orders', 'GET /orders', 'GET /orders']);
-    expect(clarusCalls(world)).toHaveLength(3 * 4);
+    // Per repeat: one order read by id, two Clarus requests, no write.
+    expect(await ctCalls(world)).toEqual(Array(3).fill(`GET /orders/${order.id}`));
+    expect(clarusCalls(world)).toHaveLength(3 * 2);
     expect(deliveries(await freshOrder(world, order))).toHaveLength(1);
   });
 
@@ -185,11 +181,7 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     expect(untouched.shipmentState).toBeUndefined();
     // Nothing dispatched: commercetools is not even asked (the GET above is the test's own read).
     expect(await ctCalls(world)).toEqual([`GET /orders/${order.id}`]);
-    expect([...clarusCalls(world)].sort()).toEqual([
-      'GRAPHQL goods_out_lines',
-      'GRAPHQL goods_outs',
-      'GRAPHQL shipments',
-    ]);
+    expect(clarusCalls(world)).toEqual(['GRAPHQL goods_out_lines+shipments+goods_outs']);
 
     const manifestClosed = await world.clarus.dispatchShipment(labelled.shipments[0]!.id);
     expect(manifestClosed.webhookStatus).toBe(200);
@@ -444,6 +436,8 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
     });
     await world.clarus.dispatch(goodsOutId, { fireWebhook: false });
     expect(deliveries(await freshOrder(world, order))).toEqual([]);
+    await world.ct.resetRequests();
+    world.clarus.resetRequests();
     const res = await fetch(service.dispatchUrl(), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-claruswms-subdomain': world.clarus.subdomain },
@@ -454,7 +448,45 @@ describe('POST /clarus/webhooks/dispatch, fired by the Clarus simulator', () => 
       outcome: 'processed',
       goodsOuts: [{ kind: 'written', goodsOutId, orderId: order.id, shipmentState: 'Shipped' }],
     });
+    // The reference finds the goods out, then its lines and shipments in one request; the order is read by
+    // its number (a key read, no query) and accepted because its syncInfo records the goods out.
+    expect(clarusCalls(world)).toEqual([
+      'GRAPHQL goods_outs',
+      'GRAPHQL goods_out_lines+shipments',
+      'GRAPHQL packages',
+    ]);
+    expect((await ctCalls(world)).slice(0, 2)).toEqual([
+      'GET /orders/order-number=DSP-REFONLY-1',
+      `POST /orders/${order.id}`,
+    ]);
     expect(deliveries(await freshOrder(world, order))).toHaveLength(1);
+  });
+
+  it('does not trust the order id the body names: a goods out naming another order still reaches its own', async () => {
+    const mine = await exported({ orderNumber: 'DSP-HINT-1', lines: [{ sku: 'MUG-1', quantity: 1 }] });
+    const other = await exported({ orderNumber: 'DSP-HINT-2', lines: [{ sku: 'MUG-1', quantity: 1 }] });
+    await world.clarus.dispatch(mine.goodsOutId, { fireWebhook: false });
+    const otherBefore = await freshOrder(world, other.order);
+    await world.ct.resetRequests();
+    const res = await fetch(service.dispatchUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-claruswms-subdomain': world.clarus.subdomain },
+      body: JSON.stringify({
+        data: {
+          id: mine.goodsOutId,
+          type: 'goods_outs',
+          attributes: { reference: 'DSP-HINT-1', external_system_reference1: other.order.id },
+        },
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      goodsOuts: [{ kind: 'written', goodsOutId: mine.goodsOutId, orderId: mine.order.id }],
+    });
+    // The named order is read by id, but its syncInfo does not record this goods out: the syncInfo query decides.
+    expect((await ctCalls(world)).slice(0, 2)).toEqual([`GET /orders/${other.order.id}`, 'GET /orders']);
+    expect(deliveries(await freshOrder(world, mine.order))).toHaveLength(1);
+    expect((await freshOrder(world, other.order)).version).toBe(otherBefore.version);
   });
 
   it('transitions the order to DISPATCH_ORDER_STATE_KEY when it becomes Shipped (use case called directly)', async () => {

@@ -83,14 +83,18 @@ export async function ctCalls(world: TestWorld): Promise<string[]> {
     .map((r) => `${r.method} ${r.url.split('?')[0]!.replace(/^\/[^/]+/, '')}`);
 }
 
-/** Clarus requests as `METHOD /path` (GraphQL calls as `GRAPHQL <list>`), token requests dropped. */
+/**
+ * Clarus requests as `METHOD /path` (GraphQL calls as `GRAPHQL <list>`, or `GRAPHQL <list>+<list>` for one
+ * request reading several lists), token requests dropped.
+ */
 export function clarusCalls(world: TestWorld): string[] {
   return world.clarus.requests
     .filter((r) => !r.path.startsWith('/oauth'))
     .map((r) => {
       if (r.path !== '/graphql') return `${r.method} ${r.path}`;
       const query = String((r.body as { query?: unknown } | undefined)?.query ?? '');
-      return `GRAPHQL ${/\{\s*(\w+)\s*\{\s*all/.exec(query)?.[1] ?? '?'}`;
+      const lists = [...query.matchAll(/(\w+)\s*\{\s*all\s*\(/g)].map((m) => m[1]);
+      return `GRAPHQL ${lists.join('+') || '?'}`;
     });
 }
 

@@ -8,7 +8,8 @@ export interface ReconcileRouteDeps {
 
 /**
  * POST /reconcile: one reconciliation pass; the body is ignored (the scheduler sends none).
- * - 200 with the pass summary when every step did its work;
+ * - 200 with the pass summary when every step did its work, or did it up to the time budget (`checkpointed`:
+ *   the next run resumes from the saved position);
  * - 200 `{"skipped":"locked"}` when another pass holds the job lock (that pass does the work);
  * - 503 with the summary when a step failed (`outcome` partial: its `error` says why, the other steps did
  *   their work) or the pass could not run (`failed`). Nothing is lost: the next scheduled pass looks again,
@@ -21,6 +22,7 @@ export function reconcileHandler(deps: ReconcileRouteDeps) {
       res.status(200).json({ skipped: result.reason });
       return;
     }
-    res.status(result.summary.outcome === 'completed' ? 200 : 503).json(result.summary);
+    const done = result.summary.outcome === 'completed' || result.summary.outcome === 'checkpointed';
+    res.status(done ? 200 : 503).json(result.summary);
   };
 }

@@ -1,4 +1,5 @@
 import type { ClarusConfig } from '../config';
+import { createKeepAliveFetch, type FetchLike } from '../http/keep-alive-fetch';
 import type { Logger } from '../logging';
 import { createTokenProvider } from './auth';
 import { scopeGraphQL } from './account-scope';
@@ -21,8 +22,8 @@ export interface ClarusClient extends GoodsOutOperations, ProductOperations, Cla
 export interface ClarusClientOptions {
   config: ClarusConfig;
   logger: Logger;
-  /** Defaults to the global fetch; tests pass a recording wrapper. */
-  fetch?: typeof fetch;
+  /** Defaults to the keep-alive client (`createKeepAliveFetch`); tests pass a recording wrapper of fetch. */
+  fetch?: FetchLike;
   /** Epoch ms clock used for token expiry and deadlines; defaults to Date.now. */
   now?: () => number;
   /** Retry policy for reads and the token request. */
@@ -58,7 +59,7 @@ export function createClarusClient(options: ClarusClientOptions): ClarusClient {
     subdomain: config.subdomain,
     requestTimeoutMs: config.requestTimeoutMs,
     logger,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? createKeepAliveFetch(),
     now,
     limiter,
   });

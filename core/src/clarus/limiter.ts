@@ -1,5 +1,5 @@
-import Bottleneck from 'bottleneck';
 import { ClarusBudgetExceededError } from './errors';
+import { SpacedSlots } from './spaced-slots';
 import { raceDeadline, type Clock } from './time';
 
 export type ReleaseSlot = () => void;
@@ -71,11 +71,8 @@ export function nextRate(state: AdaptiveRate, status: number, now: number): Adap
 /**
  * One limiter per client instance: at most `maxConcurrency` requests in flight, and request starts spaced
  * by 1000 / rate ms, where the rate adapts to 429s (`nextRate`) below the ceiling `maxRequestsPerSecond`.
- * Spacing (bottleneck `minTime`) rather than a per-second reservoir keeps the rate under the limit over
- * any window, which is what a server-side limiter sees.
- *
- * Bottleneck cannot drop a queued job, so a caller that gives up flags its job: when the job's turn
- * comes it frees the slot at once without sending anything (it still uses one `minTime` interval).
+ * Spacing (`SpacedSlots.minTime`) rather than a per-second reservoir keeps the rate under the limit over
+ * any window, which is what a server-side limiter sees. A caller that gives up leaves the queue at once.
  */
 export function createLimiter(options: {
   maxRequestsPerSecond: number;
@@ -84,24 +81,12 @@ export function createLimiter(options: {
 }): ClarusLimiter {
   const spacing = (rate: number) => Math.ceil(1000 / Math.max(0.001, rate));
   let state = initialRate(options.maxRequestsPerSecond, options.now());
-  let minTime = spacing(state.rate);
-  const bottleneck = new Bottleneck({ maxConcurrent: Math.max(1, options.maxConcurrency), minTime });
+  const slots = new SpacedSlots(Math.max(1, options.maxConcurrency), spacing(state.rate));
 
   return {
     acquire({ deadline, signal, operation }) {
-      let abandoned = false;
-      const granted = new Promise<ReleaseSlot>((grant) => {
-        void bottleneck
-          .schedule(
-            () =>
-              new Promise<void>((done) => {
-                if (abandoned) done();
-                else grant(() => done());
-              }),
-          )
-          .catch(() => undefined);
-      });
-      return raceDeadline(granted, {
+      const queued = slots.request();
+      return raceDeadline(queued.granted, {
         deadline,
         signal,
         now: options.now,
@@ -111,19 +96,14 @@ export function createLimiter(options: {
             'deadline passed while waiting for the Clarus rate limiter',
           ),
         onGiveUp: () => {
-          abandoned = true;
-          // The slot may have been granted in the same tick the caller gave up: free it.
-          void granted.then((release) => release());
+          // Still queued: leave the queue. Granted in the same tick the caller gave up: free the slot.
+          if (!queued.cancel()) void queued.granted.then((free) => free());
         },
       });
     },
     observe({ status }) {
       state = nextRate(state, status, options.now());
-      const next = spacing(state.rate);
-      if (next !== minTime) {
-        minTime = next;
-        bottleneck.updateSettings({ minTime });
-      }
+      slots.minTime = spacing(state.rate);
     },
     currentRate: () => state.rate,
   };

@@ -1,7 +1,8 @@
 import type { Logger } from '../logging';
-import { keepOwn, scopeGraphQL, type AccountOwned } from './account-scope';
+import { keepOwn, scopeFilter, scopeGraphQL, type AccountOwned } from './account-scope';
 import { ClarusGraphQLError } from './errors';
-import type { ClarusGraphQL } from './graphql';
+import { DEFAULT_PAGE_SIZE, type ClarusGraphQL } from './graphql';
+import { firstPages, multiListQuery, type ListPart } from './multi-list';
 import { ALT_LINE_REFERENCE_FIELD, NODE_FIELDS, parseNode, type NodeParser } from './nodes';
 import type {
   ClarusCallOptions,
@@ -52,6 +53,16 @@ export interface ClarusReads {
    * field: pass only the id of a goods out this client returned (which is this account's).
    */
   listShipments(goodsOutId: number, options?: ClarusCallOptions): Promise<ClarusShipment[]>;
+  /**
+   * One goods out's lines and shipments and, with `reference`, this account's goods outs carrying it, in one
+   * GraphQL request (the three lists as root fields of one operation, see `multi-list.ts`). The same filters,
+   * scoping and results as `listGoodsOutLines(goodsOutId)`, `listShipments(goodsOutId)` and
+   * `findGoodsOutsByReferences([reference])`; a list longer than one page is read again with its own read.
+   */
+  readGoodsOutParts(
+    goodsOutId: number,
+    options?: ClarusCallOptions & { reference?: string },
+  ): Promise<ClarusGoodsOutParts>;
   /** Packages of these shipments (filter `shipment_id: {in}`, in chunks); shipments as `listShipments` says. */
   listPackages(shipmentIds: number[], options?: ClarusCallOptions): Promise<ClarusPackage[]>;
   /** Carrier services by code (filter `code: {in}`, in chunks). */
@@ -72,6 +83,13 @@ export interface ClarusReads {
   listProducts(options?: ClarusPageOptions): AsyncGenerator<ClarusPage<ClarusProduct>, void, undefined>;
 }
 
+/** What `readGoodsOutParts` returns; `goodsOuts` only when a reference was given. */
+export interface ClarusGoodsOutParts {
+  goodsOuts?: ClarusGoodsOutSummary[];
+  lines: ClarusGoodsOutLine[];
+  shipments: ClarusShipment[];
+}
+
 export function createReads(deps: {
   graphql: ClarusGraphQL;
   logger: Logger;
@@ -83,6 +101,8 @@ export function createReads(deps: {
   const graphql = scopeGraphQL(deps.graphql, accountId);
   // Per client: whether this tenant's GraphQL knows `goods_out_lines.alt_line_reference` (undocumented).
   let altLineReferenceSupported = true;
+  // Per client: whether the tenant answers several lists in one GraphQL operation (`readGoodsOutParts`).
+  let multiListSupported = true;
 
   async function* pages<T>(
     list: ClarusList,
@@ -138,19 +158,120 @@ export function createReads(deps: {
     return mine;
   }
 
-  return {
-    findGoodsOutsByReferences: async (references, options = {}) =>
-      own(
+  const findGoodsOutsByReferences = async (references: string[], options: ClarusCallOptions = {}) =>
+    own(
+      'goods_outs',
+      await inChunks(
+        references,
         'goods_outs',
-        await inChunks(
-          references,
-          'goods_outs',
-          NODE_FIELDS.goodsOut,
-          (c) => ({ reference: { in: c } }),
-          parseNode.goodsOut,
-          options,
-        ),
+        NODE_FIELDS.goodsOut,
+        (c) => ({ reference: { in: c } }),
+        parseNode.goodsOut,
+        options,
       ),
+    );
+
+  async function listGoodsOutLines(goodsOutId: number, options: ClarusCallOptions = {}) {
+    const filter = { goods_out_id: idEq(goodsOutId) };
+    if (altLineReferenceSupported) {
+      try {
+        const fields = `${NODE_FIELDS.goodsOutLine} ${ALT_LINE_REFERENCE_FIELD}`;
+        return await all('goods_out_lines', fields, filter, parseNode.goodsOutLine, options);
+      } catch (error) {
+        if (!mentionsField(error, ALT_LINE_REFERENCE_FIELD)) throw error;
+        altLineReferenceSupported = false;
+        deps.logger.info('clarus goods_out_lines has no alt_line_reference: matching lines by product code');
+      }
+    }
+    const lines = await all(
+      'goods_out_lines',
+      NODE_FIELDS.goodsOutLine,
+      filter,
+      parseNode.goodsOutLine,
+      options,
+    );
+    return lines.map((line) => ({ ...line, altLineReference: undefined }));
+  }
+
+  const listShipments = (goodsOutId: number, options: ClarusCallOptions = {}) =>
+    all('shipments', NODE_FIELDS.shipment, { goods_out_id: idEq(goodsOutId) }, parseNode.shipment, options);
+
+  async function readGoodsOutParts(
+    goodsOutId: number,
+    options: ClarusCallOptions & { reference?: string } = {},
+  ): Promise<ClarusGoodsOutParts> {
+    const { reference, ...call } = options;
+    const byGoodsOut = { goods_out_id: idEq(goodsOutId) };
+    const partsWith = (lineFields: string): ListPart[] => {
+      const parts: ListPart[] = [
+        { list: 'goods_out_lines', fields: lineFields, filter: byGoodsOut },
+        { list: 'shipments', fields: NODE_FIELDS.shipment, filter: byGoodsOut },
+      ];
+      if (reference) {
+        parts.push({
+          list: 'goods_outs',
+          fields: NODE_FIELDS.goodsOut,
+          filter: { reference: { in: [reference] } },
+        });
+      }
+      return parts.map((p) => ({ ...p, filter: scopeFilter(p.list, p.filter, accountId) }));
+    };
+    const read = async (parts: ListPart[]) => {
+      const { query, variables } = multiListQuery(parts, DEFAULT_PAGE_SIZE);
+      return firstPages(await graphql.query<unknown>(query, variables, call), parts, DEFAULT_PAGE_SIZE);
+    };
+    const separately = async (): Promise<ClarusGoodsOutParts> => {
+      const [lines, shipments, goodsOuts] = await Promise.all([
+        listGoodsOutLines(goodsOutId, call),
+        listShipments(goodsOutId, call),
+        reference ? findGoodsOutsByReferences([reference], call) : undefined,
+      ]);
+      return { lines, shipments, ...(goodsOuts ? { goodsOuts } : {}) };
+    };
+    if (!multiListSupported) return separately();
+    let withAltReference = altLineReferenceSupported;
+    const lineFields = `${NODE_FIELDS.goodsOutLine}${withAltReference ? ` ${ALT_LINE_REFERENCE_FIELD}` : ''}`;
+    let pages;
+    try {
+      pages = await read(partsWith(lineFields));
+    } catch (error) {
+      if (!(error instanceof ClarusGraphQLError)) throw error;
+      if (!withAltReference || !mentionsField(error, ALT_LINE_REFERENCE_FIELD)) {
+        // Several root fields in one operation is plain GraphQL, yet a tenant that refuses it (a gateway's
+        // complexity rule, say) keeps working: when the lists read one by one succeed, this client reads
+        // them one by one from now on. When they fail too, their error is the one that counts.
+        const parts = await separately();
+        multiListSupported = false;
+        deps.logger.warn('clarus refused several lists in one GraphQL request: reading them one by one', {
+          errors: error.errors.map((e) => e.message.slice(0, 200)),
+        });
+        return parts;
+      }
+      altLineReferenceSupported = withAltReference = false;
+      deps.logger.info('clarus goods_out_lines has no alt_line_reference: matching lines by product code');
+      pages = await read(partsWith(NODE_FIELDS.goodsOutLine));
+    }
+    // A list with more than one page (rare: over 100 lines or shipments) is read whole by its own read.
+    const linesPage = pages.get('goods_out_lines')!;
+    const lines = !linesPage.complete
+      ? await listGoodsOutLines(goodsOutId, call)
+      : linesPage.nodes
+          .map(parseNode.goodsOutLine)
+          .map((line) => (withAltReference ? line : { ...line, altLineReference: undefined }));
+    const shipmentsPage = pages.get('shipments')!;
+    const shipments = shipmentsPage.complete
+      ? shipmentsPage.nodes.map(parseNode.shipment)
+      : await listShipments(goodsOutId, call);
+    const goodsOutsPage = pages.get('goods_outs');
+    if (!reference || !goodsOutsPage) return { lines, shipments };
+    const goodsOuts = goodsOutsPage.complete
+      ? own('goods_outs', goodsOutsPage.nodes.map(parseNode.goodsOut))
+      : await findGoodsOutsByReferences([reference], call);
+    return { goodsOuts, lines, shipments };
+  }
+
+  return {
+    findGoodsOutsByReferences,
 
     findProductsByCodes: (codes, options = {}) =>
       inChunks(
@@ -162,32 +283,11 @@ export function createReads(deps: {
         options,
       ),
 
-    async listGoodsOutLines(goodsOutId, options = {}) {
-      const filter = { goods_out_id: idEq(goodsOutId) };
-      if (altLineReferenceSupported) {
-        try {
-          const fields = `${NODE_FIELDS.goodsOutLine} ${ALT_LINE_REFERENCE_FIELD}`;
-          return await all('goods_out_lines', fields, filter, parseNode.goodsOutLine, options);
-        } catch (error) {
-          if (!mentionsField(error, ALT_LINE_REFERENCE_FIELD)) throw error;
-          altLineReferenceSupported = false;
-          deps.logger.info(
-            'clarus goods_out_lines has no alt_line_reference: matching lines by product code',
-          );
-        }
-      }
-      const lines = await all(
-        'goods_out_lines',
-        NODE_FIELDS.goodsOutLine,
-        filter,
-        parseNode.goodsOutLine,
-        options,
-      );
-      return lines.map((line) => ({ ...line, altLineReference: undefined }));
-    },
+    listGoodsOutLines,
 
-    listShipments: (goodsOutId, options = {}) =>
-      all('shipments', NODE_FIELDS.shipment, { goods_out_id: idEq(goodsOutId) }, parseNode.shipment, options),
+    readGoodsOutParts,
+
+    listShipments,
 
     listPackages: (shipmentIds, options = {}) =>
       inChunks(

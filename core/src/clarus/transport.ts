@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { FetchLike, FetchLikeResponse } from '../http/keep-alive-fetch';
 import type { Logger } from '../logging';
 import {
   ClarusBudgetExceededError,
@@ -36,7 +37,7 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: FetchLikeResponse['headers'];
   /** Parsed JSON body; undefined when empty or not JSON. */
   json: unknown;
 }
@@ -46,7 +47,7 @@ export interface TransportDeps {
   subdomain: string;
   requestTimeoutMs: number;
   logger: Logger;
-  fetch: typeof fetch;
+  fetch: FetchLike;
   now: Clock;
   limiter: ClarusLimiter;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createApiBuilderFromCtpClient, type ByProjectKeyRequestBuilder } from '@commercetools/platform-sdk';
 import { ClientBuilder } from '@commercetools/ts-client';
 import type { CommercetoolsConfig } from '../config';
+import { createKeepAliveFetch, type FetchLike } from '../http/keep-alive-fetch';
 import { currentCorrelationId, type Logger } from '../logging';
 
 export interface CommercetoolsClientOptions {
@@ -14,8 +15,8 @@ export interface CommercetoolsClientOptions {
   maxRetryDelayMs?: number;
   /** Per attempt (default 10 s). Callers with a tighter budget (the event app's ~8 s) pass less. */
   timeoutMs?: number;
-  /** Replaces global fetch (tests). */
-  fetch?: typeof fetch;
+  /** Replaces the keep-alive client (`createKeepAliveFetch`); tests pass global fetch or a recording wrapper. */
+  fetch?: FetchLike;
 }
 
 /**
@@ -27,6 +28,8 @@ export interface CommercetoolsClientOptions {
  * before its answer was lost comes back as 409/duplicate, which callers already handle by re-reading.
  * There is deliberately no concurrent-modification middleware: resending an update with a bumped version
  * would apply stale actions; callers re-read and recompute (see `updateWithRecompute`).
+ * HTTP goes through `createKeepAliveFetch` (undici's `request` over a keep-alive pool), not global `fetch`:
+ * the WHATWG layer was most of the event app's CPU per order (docs/adr/0018-keep-alive-http-client.md).
  */
 export function createCommercetoolsClient(
   config: CommercetoolsConfig,
@@ -36,7 +39,7 @@ export function createCommercetoolsClient(
   const retryDelay = options.retryDelayMs ?? 200;
   const maxDelay = options.maxRetryDelayMs ?? 3000;
   const httpClient = retryNetworkErrors(
-    options.fetch ?? fetch,
+    options.fetch ?? createKeepAliveFetch(),
     { maxRetries, retryDelay, maxDelay },
     options.logger,
   );
@@ -81,7 +84,7 @@ interface RetryPolicy {
  * reset, DNS hiccup). This wrapper retries those with the same policy. A timeout abort is not retried here:
  * the SDK owns that (its abort signal is part of `init`).
  */
-function retryNetworkErrors(base: typeof fetch, policy: RetryPolicy, logger?: Logger): typeof fetch {
+function retryNetworkErrors(base: FetchLike, policy: RetryPolicy, logger?: Logger): FetchLike {
   return async (input, init) => {
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -112,10 +115,9 @@ function retryNetworkErrors(base: typeof fetch, policy: RetryPolicy, logger?: Lo
 }
 
 /** Path only: query strings may carry predicates we would rather not log. */
-function pathOf(input: Parameters<typeof fetch>[0]): string {
-  const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+function pathOf(input: string): string {
   try {
-    return new URL(raw).pathname;
+    return new URL(input).pathname;
   } catch {
     return '';
   }

@@ -10,12 +10,14 @@ export interface DispatchCallOptions {
 
 export type DispatchClarusReads = Pick<
   ClarusReads,
-  'findGoodsOutsByReferences' | 'listGoodsOutLines' | 'listShipments' | 'listPackages'
+  'findGoodsOutsByReferences' | 'readGoodsOutParts' | 'listPackages'
 >;
 
 /**
  * The Clarus read stage of a dispatch: the goods outs a trigger names, as Clarus has them now (the webhook
- * body is never trusted), through the GraphQL lists. Clarus errors are thrown as the client raises them.
+ * body is never trusted), through the GraphQL lists. A trigger naming the goods out id and reference costs
+ * two requests: the goods out, its lines and its shipments in one (`readGoodsOutParts`), then the packages
+ * of the dispatched shipments. Clarus errors are thrown as the client raises them.
  */
 export function createDispatchReader(clarus: DispatchClarusReads) {
   async function withPackages(
@@ -41,15 +43,14 @@ export function createDispatchReader(clarus: DispatchClarusReads) {
     const id = trigger.goodsOutId;
     if (id !== undefined) {
       // goods_outs documents no id filter: the lines name the goods out's reference, which finds its status.
-      const [lines, shipments, byHint] = await Promise.all([
-        clarus.listGoodsOutLines(id, call),
-        clarus.listShipments(id, call),
-        trigger.reference ? clarus.findGoodsOutsByReferences([trigger.reference], call) : undefined,
-      ]);
+      const { lines, shipments, goodsOuts } = await clarus.readGoodsOutParts(id, {
+        ...call,
+        ...(trigger.reference ? { reference: trigger.reference } : {}),
+      });
       const reference = lines.find((l) => l.goodsOut?.id === id)?.goodsOut?.reference ?? trigger.reference;
       if (!reference) return [];
       const summary =
-        (reference === trigger.reference ? byHint?.find((g) => g.id === id) : undefined) ??
+        (reference === trigger.reference ? goodsOuts?.find((g) => g.id === id) : undefined) ??
         (await clarus.findGoodsOutsByReferences([reference], call)).find((g) => g.id === id);
       return summary ? [await withPackages(summary, lines, shipments, call)] : [];
     }
@@ -58,10 +59,7 @@ export function createDispatchReader(clarus: DispatchClarusReads) {
     const found = await clarus.findGoodsOutsByReferences([trigger.reference], call);
     return Promise.all(
       found.map(async (goodsOut) => {
-        const [lines, shipments] = await Promise.all([
-          clarus.listGoodsOutLines(goodsOut.id, call),
-          clarus.listShipments(goodsOut.id, call),
-        ]);
+        const { lines, shipments } = await clarus.readGoodsOutParts(goodsOut.id, call);
         return withPackages(goodsOut, lines, shipments, call);
       }),
     );

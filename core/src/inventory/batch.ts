@@ -1,13 +1,13 @@
-import type { InventoryEntry } from '@commercetools/platform-sdk';
 import { quantitiesByCode, quantitiesForSkus, type SkuTranslator } from '../mapping';
 import type { Logger } from '../logging';
 import type { SupplyChannel } from './ats';
 import type { SkuStock } from './clarus-stock';
 import type { BetweenPages, InventoryGateway } from './inventory-gateway';
+import type { ScannedEntries } from './scanned-entries';
 import { inFlightQuantities, planBatch, sortedSkus } from './plan';
 import type { ExceptionCounts, ExceptionTracker, InventoryRecorder } from './record-exceptions';
 import { InventoryConfigurationError, type InventorySyncDeps } from './sync-types';
-import { writeEntries } from './write-entries';
+import { writeEntries, type Slots } from './write-entries';
 
 /*
  * The stages every inventory path shares, around one batch of SKUs: target channels, in-flight orders per
@@ -38,12 +38,15 @@ export interface BatchContext {
   derived: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /**
    * The job's entries by SKU, read once with the catalogue (`entriesOnChannels`); a batch takes (and drops)
-   * its SKUs' entries from here instead of reading them again. Absent on the one-SKU path.
+   * its SKUs' entries from here instead of reading them again. Stale copies are safe: every write is
+   * versioned, and a 409 re-reads the entry and re-decides (ADR 0007 included). Absent on the one-SKU path.
    */
-  entriesBySku?: Map<string, InventoryEntry[]>;
+  scanned?: ScannedEntries;
   /** SKUs known to be product variants (no need to ask again). */
   variantSkus: ReadonlySet<string>;
   deadline?: number;
+  /** Write slots shared by the batches in flight (the job); absent: each batch has its own. */
+  writeSlots?: Slots;
 }
 
 /** What a batch did, by SKU. */
@@ -140,9 +143,7 @@ export function createBatchStages(deps: BatchStageDeps) {
 
   async function syncBatch(skus: readonly string[], ctx: BatchContext): Promise<BatchOutcome> {
     const channelIds = ctx.channels.map((c) => c.id);
-    const entries = ctx.entriesBySku
-      ? takeEntries(ctx.entriesBySku, skus)
-      : await gateway.entriesFor(skus, channelIds);
+    const entries = ctx.scanned ? ctx.scanned.take(skus) : await gateway.entriesFor(skus, channelIds);
     const withEntries = new Set(entries.map((e) => e.sku));
     const held = skus.filter((s) => !ctx.derived.has(s));
     const known = await knownToClarus(
@@ -169,7 +170,7 @@ export function createBatchStages(deps: BatchStageDeps) {
       readAtDefault: ctx.stock.startedAt,
     });
     const written = await writeEntries(
-      { gateway, logger, concurrency: inventory.writeConcurrency },
+      { gateway, logger, concurrency: inventory.writeConcurrency, slots: ctx.writeSlots },
       plan.writes,
     );
     ctx.counts.unchanged += plan.unchanged + written.unchanged;
@@ -185,17 +186,3 @@ export function createBatchStages(deps: BatchStageDeps) {
 }
 
 export type BatchStages = ReturnType<typeof createBatchStages>;
-
-/**
- * The entries of these SKUs, removed from the run's map (memory shrinks as batches finish). Stale copies
- * are safe: every write is versioned, and a 409 re-reads the entry and re-decides (ADR 0007 included).
- */
-export function takeEntries(bySku: Map<string, InventoryEntry[]>, skus: readonly string[]): InventoryEntry[] {
-  const out: InventoryEntry[] = [];
-  for (const sku of skus) {
-    const list = bySku.get(sku);
-    if (list) out.push(...list);
-    bySku.delete(sku);
-  }
-  return out;
-}

@@ -54,8 +54,6 @@ export interface SkuStock {
   readAt: Map<string, number>;
   /** When the read began: the read time of SKUs Clarus holds no balance for. */
   startedAt: number;
-  /** Every product code read. */
-  codes: Set<string>;
   /** Codes with a balance that no SKU of the catalogue translates to. */
   unmapped: Set<string>;
   /** Codes with a balance that two or more SKUs translate to: none of them gets the stock. */
@@ -69,7 +67,6 @@ export function assignStock(stock: ClarusStock, index: SkuIndex): SkuStock {
     bySku: new Map(),
     readAt: new Map(),
     startedAt: stock.startedAt,
-    codes: new Set(stock.byCode.keys()),
     unmapped: new Set(),
     collisions: [],
     rows: stock.rows,

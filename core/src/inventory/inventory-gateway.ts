@@ -9,6 +9,7 @@ import type {
 } from '@commercetools/platform-sdk';
 import type { SupplyChannel } from './ats';
 import { forEachPage, predicateString } from '../commercetools';
+import { ScannedEntries } from './scanned-entries';
 
 /** Largest page commercetools returns. */
 const PAGE_LIMIT = 500;
@@ -31,13 +32,10 @@ export interface InventoryGateway {
   /** Every SKU with an entry on these channels (discovery of SKUs Clarus may not hold). */
   skusOnChannels(channelIds: readonly string[], between?: BetweenPages): Promise<Set<string>>;
   /**
-   * Every entry on these channels, read once (paged by id) and kept slim (`slimEntry`), by SKU: the job's
+   * Every entry on these channels, read once (paged by id) and packed by SKU (`ScannedEntries`): the job's
    * catalogue (which SKUs are sold) and the entries its batches plan against, so no batch reads again.
    */
-  entriesOnChannels(
-    channelIds: readonly string[],
-    between?: BetweenPages,
-  ): Promise<Map<string, InventoryEntry[]>>;
+  entriesOnChannels(channelIds: readonly string[], between?: BetweenPages): Promise<ScannedEntries>;
   /** Which of these SKUs belong to a product variant (staged, so unpublished new variants count). */
   skusWithVariants(skus: readonly string[]): Promise<Set<string>>;
   /**
@@ -143,23 +141,18 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
     },
 
     async entriesOnChannels(channelIds, between) {
-      const bySku = new Map<string, InventoryEntry[]>();
-      if (channelIds.length === 0) return bySku;
+      const scanned = new ScannedEntries();
+      if (channelIds.length === 0) return scanned;
       await byIdCursor(
         (where, limit, offset) => queryEntries(where, limit, offset),
         [`supplyChannel(id in (${inList(channelIds)}))`],
         PAGE_LIMIT,
         (page) => {
-          for (const entry of page) {
-            const slim = slimEntry(entry);
-            const list = bySku.get(slim.sku);
-            if (list) list.push(slim);
-            else bySku.set(slim.sku, [slim]);
-          }
+          for (const entry of page) scanned.add(entry);
         },
         between,
       );
-      return bySku;
+      return scanned;
     },
 
     async skusWithVariants(skus) {
@@ -235,23 +228,5 @@ export function createInventoryGateway(api: ByProjectKeyRequestBuilder): Invento
       ).body,
 
     createEntry: async (draft) => (await api.inventory().post({ body: draft }).execute()).body,
-  };
-}
-
-/**
- * The fields of an entry the plan and the versioned write use (id, version, key, sku, channel, quantity,
- * lastModifiedAt): a million full entries (with createdBy/lastModifiedBy) would not fit a job's memory.
- */
-export function slimEntry(entry: InventoryEntry): InventoryEntry {
-  return {
-    id: entry.id,
-    version: entry.version,
-    key: entry.key,
-    sku: entry.sku,
-    supplyChannel: entry.supplyChannel ? { typeId: 'channel', id: entry.supplyChannel.id } : undefined,
-    quantityOnStock: entry.quantityOnStock,
-    availableQuantity: entry.availableQuantity,
-    createdAt: entry.createdAt,
-    lastModifiedAt: entry.lastModifiedAt,
   };
 }

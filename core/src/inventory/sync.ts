@@ -4,6 +4,7 @@ import { quantitiesForSkus } from '../mapping';
 import { holdLease, LeaseLostError, type Lease } from '../operations';
 import { computeBundleTargets, type SupplyChannel } from './ats';
 import { createBatchStages, type BatchContext, type InventoryCounts } from './batch';
+import { BATCHES_IN_FLIGHT, runBatchWindow } from './batch-window';
 import { jobCatalogueIndex } from './catalogue';
 import { assignStock, type SkuStock } from './clarus-stock';
 import { createInventoryGateway, type BetweenPages } from './inventory-gateway';
@@ -29,7 +30,7 @@ import {
   type InventorySync,
   type InventorySyncDeps,
 } from './sync-types';
-import { describeFailure } from './write-entries';
+import { createSlots, describeFailure } from './write-entries';
 
 export * from './sync-types';
 
@@ -45,13 +46,15 @@ export * from './sync-types';
  * The use case composes named stages: read stock (`read-stock.ts`) → catalogue index (`catalogue.ts`,
  * `mapping/sku-index.ts`) → plan (`plan.ts`, `ats.ts`) → write (`write-entries.ts`) → record
  * (`record-exceptions.ts`). Flow of a run: lock → checkpoint → channels → open exceptions → every entry on
- * the channels (read once, kept slim, handed to the batches) alongside every Clarus balance page → catalogue
- * index → in-flight orders → bundles → SKU batches in sorted order → checkpoint or clear → summary →
- * release. Clarus is read completely before anything is written: a partial read would look like "Clarus no
- * longer holds these SKUs" and zero them. An entry modified after the Clarus read of its value is not
- * overwritten (ADR 0007): its SKU is read again. A run stopped by its time budget saves the last SKU done;
- * the next run reads Clarus and the catalogue again (both are needed whole: "not held" and collisions) and
- * writes only after that SKU, so no write is repeated (docs/benchmarks.md).
+ * the channels (read once, packed: `scanned-entries.ts`, handed to the batches) alongside every Clarus balance
+ * page → catalogue index → in-flight orders → bundles → SKU batches in sorted order, several writing at once
+ * (`batch-window.ts`, ADR 0020) → checkpoint or clear → summary → release. Clarus is read completely before
+ * anything is written: a partial read would look like "Clarus no longer holds these SKUs" and zero them. An
+ * entry modified after the Clarus read of its value is not overwritten (ADR 0007): its SKU is read again. A
+ * run stopped by its time budget saves the last SKU done; the next run reads Clarus and the catalogue again
+ * (both are needed whole: "not held" and collisions) and writes only after that SKU, so no write is repeated
+ * (docs/benchmarks.md). A killed run leaves the checkpoint of up to 60 s before; the next run finds what it
+ * wrote since at the target ("unchanged") and writes it no more.
  */
 
 /** A run in progress saves its position at least this often, so a crash loses little work. */
@@ -136,28 +139,15 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
     const tracker = await recorder.preloadedTracker();
     const counts: InventoryCounts = summary;
 
-    // Every SKU the channels sell: SKUs Clarus may not hold, and the catalogue the index is built from.
     const scope = stockScope(summary.channels, inventory.channelWarehouses, config.clarus.warehouseId);
-    // The two long reads are independent cursor chains: run them side by side (the run waits for the
-    // longer one, not both). Clarus is still read completely before anything is written.
-    // Both renew the lease between pages: one renewal at a time (two at once would conflict on its version).
-    const between = singleFlight(keepAlive);
-    const [entriesBySku, read] = await Promise.all([
-      gateway.entriesOnChannels(
-        channels.map((c) => c.id),
-        between,
-      ),
-      readClarusStock(
-        { clarus: deps.clarus, now },
-        { accountId: config.clarus.accountId, warehouseId: scope.warehouseFilter },
-        { deadline, between },
-      ),
-    ]);
-    const sold = new Set(entriesBySku.keys());
+    const { scanned, sold, index, variantSkus, stock } = await readStockAndCatalogue(
+      channels,
+      scope.warehouseFilter,
+      keepAlive,
+      deadline,
+    );
     // A resumed run needs no entries of SKUs done before (the catalogue still needs every SKU: collisions).
-    if (resumeAfter !== undefined) for (const sku of sold) if (sku <= resumeAfter) entriesBySku.delete(sku);
-    const { index, variantSkus } = await jobCatalogueIndex({ gateway, translator }, sold, read.byCode.keys());
-    const stock = assignStock(read, index);
+    if (resumeAfter !== undefined) for (const sku of sold) if (sku <= resumeAfter) scanned.forget(sku);
     summary.clarusBalances = stock.rows;
     summary.skusRead = stock.bySku.size;
     summary.unmappedCodes = stock.unmapped.size;
@@ -179,8 +169,9 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
       reportNotSold: true,
       derived,
       variantSkus,
-      entriesBySku,
+      scanned,
       deadline,
+      writeSlots: createSlots(inventory.writeConcurrency),
     };
     await recorder.codeLevel(ctx, stock.unmapped, index.collisions);
 
@@ -191,40 +182,40 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
     summary.skusInScope = universe.length;
     const batches = skuBatches(universe, channels.length, { maxSkus: options.batchSize });
     const processed = new Set<string>();
-    let slowestBatchMs = 0;
     let savedAt = now();
     let savedDuringRun = false;
-    let stopped = false;
-    for (const batch of batches) {
-      const stop =
+    const { stopped } = await runBatchWindow({
+      batches,
+      window: BATCHES_IN_FLIGHT,
+      now,
+      // The first batch always starts (unless maxBatches is 0): a run makes progress whatever its budget.
+      shouldStop: ({ started, slowestBatchMs }) =>
         options.maxBatches === 0 ||
-        (summary.batches > 0 &&
+        (started > 0 &&
           shouldCheckpoint({
             now: now(),
             deadline,
             slowestBatchMs,
-            batchesDone: summary.batches,
+            batchesDone: started,
             maxBatches: options.maxBatches,
-          }));
-      if (stop) {
-        stopped = true;
-        break;
-      }
-      const began = now();
-      const outcome = await syncBatch(batch, ctx);
-      await resyncNewer(outcome.newer, ctx, summary, deadline);
-      for (const sku of batch) processed.add(sku);
-      state.lastDone = batch[batch.length - 1];
-      summary.batches += 1;
-      summary.skusProcessed += batch.length;
-      slowestBatchMs = Math.max(slowestBatchMs, now() - began);
-      await keepAlive();
-      if (now() - savedAt >= CHECKPOINT_EVERY_MS && state.lastDone !== undefined) {
-        await saveCheckpoint(state.lastDone, checkpoint?.passStartedAt ?? iso(startedAt));
-        savedAt = now();
-        savedDuringRun = true;
-      }
-    }
+          })),
+      run: async (batch) => {
+        const outcome = await syncBatch(batch, ctx);
+        await resyncNewer(outcome.newer, ctx, summary, deadline);
+        summary.batches += 1;
+      },
+      onProgress: async (lastDone, skus) => {
+        for (const sku of skus) processed.add(sku);
+        state.lastDone = lastDone;
+        summary.skusProcessed += skus.length;
+        await keepAlive();
+        if (now() - savedAt >= CHECKPOINT_EVERY_MS) {
+          await saveCheckpoint(lastDone, checkpoint?.passStartedAt ?? iso(startedAt));
+          savedAt = now();
+          savedDuringRun = true;
+        }
+      },
+    });
 
     // Open SKU exceptions in the range this run covered whose SKU is no longer in scope at all.
     const upper = stopped ? state.lastDone : undefined;
@@ -246,6 +237,37 @@ export function createInventorySync(deps: InventorySyncDeps): InventorySync {
       summary.outcome = 'finished';
       if (checkpoint || savedDuringRun) await deps.jobState.clearCheckpoint(INVENTORY_JOB_NAME);
     }
+  }
+
+  /**
+   * Stages 1 and 2 of a run: every entry on the channels and every Clarus balance (two independent cursor
+   * chains, side by side: the run waits for the longer one, not both; Clarus is still read completely before
+   * anything is written; one lease renewal at a time, two would conflict on its version), then the catalogue
+   * index and the stock assigned to SKUs. The stock by Clarus code lives only here: it is garbage once
+   * assigned (memory at 250,000 codes).
+   */
+  async function readStockAndCatalogue(
+    channels: readonly SupplyChannel[],
+    warehouseFilter: number | undefined,
+    keepAlive: BetweenPages,
+    deadline: number,
+  ) {
+    const between = singleFlight(keepAlive);
+    const [scanned, read] = await Promise.all([
+      gateway.entriesOnChannels(
+        channels.map((c) => c.id),
+        between,
+      ),
+      readClarusStock(
+        { clarus: deps.clarus, now },
+        { accountId: config.clarus.accountId, warehouseId: warehouseFilter },
+        { deadline, between },
+      ),
+    ]);
+    // Every SKU the channels sell: SKUs Clarus may not hold, and the catalogue the index is built from.
+    const sold = new Set(scanned.skus());
+    const { index, variantSkus } = await jobCatalogueIndex({ gateway, translator }, sold, read.byCode.keys());
+    return { scanned, sold, index, variantSkus, stock: assignStock(read, index) };
   }
 
   /**

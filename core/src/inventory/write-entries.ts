@@ -45,6 +45,32 @@ export interface WriteDeps {
   logger: Logger;
   /** Writes in flight at once (INVENTORY_WRITE_CONCURRENCY). */
   concurrency: number;
+  /**
+   * Slots shared with other batches writing at the same time (the job keeps several batches in flight so
+   * the writes of one do not wait for the last write of the one before); `concurrency` bounds them.
+   */
+  slots?: Slots;
+}
+
+/** Runs a task when one of a fixed number of slots is free (FIFO); the answer is the task's. */
+export type Slots = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** `count` slots (at least 1). */
+export function createSlots(count: number): Slots {
+  let free = Math.max(1, count);
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
 }
 
 /** Runs every planned write; a failing write is counted and listed, never thrown. */
@@ -57,28 +83,31 @@ export async function writeEntries(deps: WriteDeps, writes: readonly PlannedWrit
     failures: new Map(),
     newer: [],
   };
-  await forEachConcurrently(writes, deps.concurrency, async (w) => {
-    try {
-      const result = await writeOne(deps, w);
-      if (result === 'newer') outcome.newer.push({ sku: w.sku, channel: w.channel });
-      else outcome[result] += 1;
-    } catch (err) {
-      outcome.failed += 1;
-      const permanent = !(
-        isTransientCommercetoolsError(err) || err instanceof ConcurrentModificationExhaustedError
-      );
-      const detail = describeFailure(err);
-      deps.logger.warn('inventory write failed', {
-        sku: w.sku,
-        channel: w.channel.key,
-        permanent,
-        error: detail,
-      });
-      const list = outcome.failures.get(w.sku) ?? [];
-      list.push({ channel: w.channel, permanent, detail });
-      outcome.failures.set(w.sku, list);
-    }
-  });
+  const slots = deps.slots ?? createSlots(deps.concurrency);
+  await forEachConcurrently(writes, deps.slots ? writes.length : deps.concurrency, (w) =>
+    slots(async () => {
+      try {
+        const result = await writeOne(deps, w);
+        if (result === 'newer') outcome.newer.push({ sku: w.sku, channel: w.channel });
+        else outcome[result] += 1;
+      } catch (err) {
+        outcome.failed += 1;
+        const permanent = !(
+          isTransientCommercetoolsError(err) || err instanceof ConcurrentModificationExhaustedError
+        );
+        const detail = describeFailure(err);
+        deps.logger.warn('inventory write failed', {
+          sku: w.sku,
+          channel: w.channel.key,
+          permanent,
+          error: detail,
+        });
+        const list = outcome.failures.get(w.sku) ?? [];
+        list.push({ channel: w.channel, permanent, detail });
+        outcome.failures.set(w.sku, list);
+      }
+    }),
+  );
   return outcome;
 }
 

@@ -55,9 +55,14 @@ export function createLogger(options: LoggerOptions): Logger {
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console();
+  // winston formats every line before its transport drops the ones below the level: drop them first, so a
+  // debug line costs nothing at LOG_LEVEL=info (the event app's per-request lines; issue 11's CPU per order).
+  const levels = winston.config.npm.levels;
+  const threshold = levels[options.level ?? 'info'] ?? levels.info!;
+  const enabled = winston.format((info) => ((levels[info.level] ?? 0) <= threshold ? info : false));
   return winston.createLogger({
     level: options.level ?? 'info',
-    format: winston.format.combine(shape(), winston.format.timestamp(), winston.format.json()),
+    format: winston.format.combine(enabled(), shape(), winston.format.timestamp(), winston.format.json()),
     transports: [transport],
   });
 }

@@ -80,6 +80,12 @@ export interface ClaimAcquireOptions {
    * older version belongs to an order that was reopened since, and is taken over. Absent: never reopen.
    */
   reopenAtOrderVersion?: number;
+  /**
+   * The creates this attempt is about to send, written with a NEW claim in its one create-only write (so it
+   * needs no second write before the first create; docs/adr/0018-keep-alive-http-client.md). Not written
+   * on a takeover: the claim's `pending` is then an earlier attempt's, to be looked up first.
+   */
+  pending?: PendingCreate[];
 }
 
 export interface ExportClaims {
@@ -133,10 +139,14 @@ export function createExportClaims(deps: {
         attempts: 1,
         failures: 0,
         goodsOuts: {},
+        ...(options.pending?.length ? { pending: options.pending } : {}),
         updatedAt: iso(now()),
       };
+      // No look first: almost every order's first attempt finds no claim, and `version: 0` is create-only on
+      // the commercetools API (a redelivery pays a 409 and a read instead). See custom-objects.ts.
       const created = await customObjects.createOnly(container, order.id, fresh, {
         isOurs: (existing) => existing.holder === holder,
+        lookFirst: false,
       });
       if (created.created) return { kind: 'acquired', claim: created.object, earlierAttempt: false };
 

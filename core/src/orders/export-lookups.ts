@@ -13,6 +13,25 @@ export interface ExportLookups {
   /** CLARUS_SHIPPING_METHOD_MAP values (`SERVICE` or `CARRIER:SERVICE`) → the one active service's id. */
   carrierServiceIds(values: string[], options?: LookupOptions): Promise<Map<string, number>>;
   shippingMethodKeys(ids: string[]): Promise<Map<string, string>>;
+  /**
+   * The answers of the three look-ups from the cache alone (no I/O), or undefined when any entry is
+   * missing or expired. Negative entries count as answers (the code is unknown), as in the look-ups.
+   */
+  cachedOnly(request: LookupRequest): LookupAnswers | undefined;
+}
+
+/** What an order needs looked up: Clarus product codes, shipping-method-map values, shipping method ids. */
+export interface LookupRequest {
+  codes: string[];
+  carrierValues: string[];
+  shippingMethodIds: string[];
+}
+
+/** Clarus product id per code, carrier service id per map value, shipping method key per id. */
+export interface LookupAnswers {
+  productIds: Map<string, number>;
+  carrierServiceIds: Map<string, number>;
+  shippingMethodKeys: Map<string, string>;
 }
 
 export interface LookupOptions extends ClarusCallOptions {
@@ -62,7 +81,27 @@ export function createExportLookups(options: ExportLookupsOptions): ExportLookup
     return found;
   }
 
+  /** Cached answers for `keys`, or undefined on the first miss; `MISSING` entries are left out. */
+  function peek<V extends string | number>(
+    cache: LRUCache<string, V>,
+    keys: string[],
+  ): Map<string, V> | undefined {
+    const out = new Map<string, V>();
+    for (const key of keys) {
+      const hit = cache.get(key);
+      if (hit === undefined) return undefined;
+      if ((hit as unknown) !== MISSING) out.set(key, hit);
+    }
+    return out;
+  }
+
   return {
+    cachedOnly(request) {
+      const productIds = peek(products, request.codes);
+      const carrierServiceIds = productIds && peek(carrierServices, request.carrierValues);
+      const shippingMethodKeys = carrierServiceIds && peek(shippingMethods, request.shippingMethodIds);
+      return shippingMethodKeys && { productIds, carrierServiceIds, shippingMethodKeys };
+    },
     productIds: (codes, opts = {}) =>
       cached(products, codes, opts, (missing) => options.clarus.findProductsByCodes(missing, opts)),
     carrierServiceIds: (values, opts = {}) =>

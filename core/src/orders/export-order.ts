@@ -17,15 +17,8 @@ import { raiseProblems, resolveExportExceptions } from './export-exceptions';
 import { classifyExportFailure } from './export-failure';
 import { failureBeforeClaim, settleFailure } from './export-failure-outcome';
 import type { ExportLookups } from './export-lookups';
-import {
-  mapOrderToGoodsOuts,
-  productCodesOf,
-  shipmentGroups,
-  shippingMethodIdsOf,
-  type GoodsOutPlan,
-  type OrderProblem,
-  type OrderWarning,
-} from './goods-out-mapping';
+import { createExportPlanner } from './export-plan';
+import { shipmentGroups, type GoodsOutPlan, type OrderProblem, type OrderWarning } from './goods-out-mapping';
 import {
   adoptFound,
   candidateReferences,
@@ -117,6 +110,7 @@ export function createOrderExport(deps: OrderExportDeps) {
   const historicalImportAgeMs = deps.historicalImportAgeMs ?? DEFAULT_HISTORICAL_IMPORT_AGE_MS;
   const iso = (ms: number) => new Date(ms).toISOString();
   const failureDeps = { ...deps, failuresBeforeException };
+  const { mapOrder, mapFromCache, pendingOf } = createExportPlanner(deps);
 
   const loadOrder = (orderId: string): Promise<Order | undefined> =>
     bodyUnlessNotFound(deps.api.orders().withId({ ID: orderId }).get());
@@ -144,9 +138,16 @@ export function createOrderExport(deps: OrderExportDeps) {
     if (exportedIds(order, channel).size >= shipmentGroups(order).length)
       return { kind: 'already_exported', orderId };
 
+    // With warm look-ups the goods outs are planned before the claim (pure, no I/O), so a new claim carries
+    // the references about to be created in its one write. Otherwise (cold cache, a resend) the plan is made
+    // under the claim as before: no Clarus call happens before the claim is held.
+    const callOptions = { deadline: request.deadline, fresh: request.resend };
+    const premapped = request.resend ? undefined : mapFromCache(order);
+    const planned = premapped?.ok ? pendingOf(premapped.plans) : undefined;
     const claimed = await deps.claims.acquire(order, {
       force: request.resend,
       reopenAtOrderVersion: order.version,
+      ...(planned ? { pending: planned } : {}),
     });
     if (claimed.kind === 'busy') return { kind: 'in_progress', orderId };
     if (claimed.kind === 'finished') {
@@ -154,11 +155,13 @@ export function createOrderExport(deps: OrderExportDeps) {
         ? { kind: 'skipped', orderId, code: 'cancelled', reason: 'order was cancelled' }
         : { kind: 'already_exported', orderId };
     }
+    // A new claim holds this attempt's own planned creates: not an earlier attempt's, so not in a hold.
+    const recordedWithClaim = !claimed.earlierAttempt && planned !== undefined ? planned : undefined;
     const candidates = candidateReferences(order, claimed.claim.value);
     const state: AttemptState = {
       claim: claimed.claim,
       known: knownFromClaim(claimed.claim.value, candidates),
-      pending: claimed.claim.value.pending ?? [],
+      pending: recordedWithClaim ? [] : (claimed.claim.value.pending ?? []),
     };
 
     try {
@@ -173,8 +176,7 @@ export function createOrderExport(deps: OrderExportDeps) {
       }
       // Every goods out already in Clarus: record it, whatever the mapping would say today.
       const complete = shipmentGroups(order).every((g) => state.known.has(slotOf(g.shippingKey)));
-      const callOptions = { deadline: request.deadline, fresh: request.resend };
-      const result = complete ? undefined : await mapOrder(order, callOptions);
+      const result = complete ? undefined : (premapped ?? (await mapOrder(order, callOptions)));
       if (result && !result.ok) {
         await raiseProblems(deps.exceptions, order, result.problems);
         await deps.claims.settle(state.claim, {
@@ -193,7 +195,7 @@ export function createOrderExport(deps: OrderExportDeps) {
       const toCreate = (result?.plans ?? []).filter((p) => !state.known.has(slotOf(p.shippingKey)));
       const held = pendingInHold(state.pending, state.known, deps.now(), holdMs);
       if (toCreate.length && held.length) return await waitOutHold(order, state, held);
-      if (toCreate.length) await createAll(toCreate, state, request.deadline);
+      if (toCreate.length) await createAll(toCreate, state, request.deadline, recordedWithClaim);
       const warnings = result?.warnings ?? [];
 
       const goodsOuts = goodsOutsRecord(state.known);
@@ -220,45 +222,28 @@ export function createOrderExport(deps: OrderExportDeps) {
     }
   }
 
-  async function mapOrder(order: Order, callOptions: { deadline?: number; fresh?: boolean }) {
-    const codes = productCodesOf(order, deps.mapping, deps.skus);
-    const carrierValues = [...new Set(Object.values(deps.mapping.shippingMethodMap))];
-    const [productIds, carrierServiceIds, shippingMethodKeys] = await Promise.all([
-      deps.lookups.productIds(codes, callOptions),
-      carrierValues.length
-        ? deps.lookups.carrierServiceIds(carrierValues, callOptions)
-        : new Map<string, number>(),
-      deps.lookups.shippingMethodKeys(shippingMethodIdsOf(order)),
-    ]);
-    return mapOrderToGoodsOuts(
-      order,
-      {
-        mapping: deps.mapping,
-        skus: deps.skus,
-        accountId: deps.clarusConfig.accountId,
-        warehouseId: deps.clarusConfig.warehouseId,
-        now: iso(deps.now()),
-      },
-      { productIds, carrierServiceIds, shippingMethodKeys },
-    );
-  }
-
   /**
    * Writes the references about to be created onto the claim first (a lost answer is then never
-   * forgotten), then creates them one by one. On a failure, `state.pending` keeps only the create whose
-   * outcome is unknown (one refused outright, or never sent, did not happen).
+   * forgotten), then creates them one by one. `recorded`: the claim was created with these references
+   * already (its one write), so the first write is not repeated. On a failure, `state.pending` keeps only
+   * the create whose outcome is unknown (one refused outright, or never sent, did not happen).
    */
-  async function createAll(plans: GoodsOutPlan[], state: AttemptState, deadline?: number): Promise<void> {
-    const at = iso(deps.now());
-    state.pending = plans.map((p) => ({
-      reference: p.reference,
-      ...(p.shippingKey !== undefined ? { shippingKey: p.shippingKey } : {}),
-      at,
-    }));
-    state.claim = await deps.claims.record(state.claim, {
-      pending: state.pending,
-      goodsOuts: goodsOutsRecord(state.known),
-    });
+  async function createAll(
+    plans: GoodsOutPlan[],
+    state: AttemptState,
+    deadline?: number,
+    recorded?: PendingCreate[],
+  ): Promise<void> {
+    const references = new Set(plans.map((p) => p.reference));
+    if (recorded && recorded.length === plans.length && recorded.every((p) => references.has(p.reference))) {
+      state.pending = recorded;
+    } else {
+      state.pending = pendingOf(plans);
+      state.claim = await deps.claims.record(state.claim, {
+        pending: state.pending,
+        goodsOuts: goodsOutsRecord(state.known),
+      });
+    }
     for (const [i, plan] of plans.entries()) {
       try {
         const created = await deps.clarus.createGoodsOut(draftOf(plan), { deadline });

@@ -1,26 +1,41 @@
-import type { ByProjectKeyRequestBuilder, Order, ProductVariant } from '@commercetools/platform-sdk';
+import type {
+  ByProjectKeyRequestBuilder,
+  Order,
+  ProductProjection,
+  ProductVariant,
+} from '@commercetools/platform-sdk';
 import type { MappingConfig } from '../config';
 import { forEachPage, predicateString } from '../commercetools';
 import type { BetweenPages } from '../inventory';
 import { DISPATCH_DONE_STATES } from '../fulfilment/shipment-state';
 import type { CatalogueVariant } from './plan';
 
-/** Orders per page: orders are large documents. */
-const ORDER_PAGE = 200;
 const PRODUCT_PAGE = 200;
 /** Ids per `id in (…)` query. */
 const ID_CHUNK = 100;
 
+/** A page of an id-sorted order read: the orders after `after` (absent: from the first), at most `limit`. */
+export interface OrderPageRequest {
+  after?: string;
+  limit: number;
+}
+
 /** The commercetools reads of a reconciliation pass; thin, no decisions. */
 export interface ReconciliationGateway {
-  /** Not cancelled orders created in [from, to] without syncInfo for the Clarus channel. */
+  /**
+   * One page of the not cancelled orders created in [from, to] without syncInfo for the Clarus channel:
+   * `id > after`, sorted by id, at most `limit` (`withTotal=false`: no count is computed).
+   */
   ordersWithoutExport(
     window: { from: string; to?: string },
     clarusChannelId: string,
-    between?: BetweenPages,
+    page: OrderPageRequest,
   ): Promise<Order[]>;
-  /** Not cancelled orders created since `from` with Clarus syncInfo whose shipment state is not Shipped. */
-  exportedNotShipped(from: string, clarusChannelId: string, between?: BetweenPages): Promise<Order[]>;
+  /**
+   * One page (as above) of the not cancelled orders created since `from` with Clarus syncInfo whose
+   * shipment state is not Shipped.
+   */
+  exportedNotShipped(from: string, clarusChannelId: string, page: OrderPageRequest): Promise<Order[]>;
   /** Orders by id (absent ids are simply missing from the result). */
   ordersByIds(ids: readonly string[]): Promise<Order[]>;
   /** Count and oldest of the orders waiting for export since `from` (health). */
@@ -28,42 +43,34 @@ export interface ReconciliationGateway {
     from: string,
     clarusChannelId: string,
   ): Promise<{ count: number; oldest?: Pick<Order, 'id' | 'orderNumber' | 'createdAt'> }>;
-  /** Every product variant with a SKU (staged data: unpublished products are catalogue too). */
-  catalogueVariants(
+  /**
+   * Every product variant with a SKU (staged data: unpublished products are catalogue too), one page of
+   * products at a time: `onPage` gets a page's variants before the next page is read.
+   */
+  catalogueVariantPages(
     options: {
       barcodeAttribute?: string;
       mapping: Pick<MappingConfig, 'bundleMode' | 'bundleComponentsAttribute'>;
     },
+    onPage: (variants: CatalogueVariant[]) => Promise<void> | void,
     between?: BetweenPages,
-  ): Promise<CatalogueVariant[]>;
+  ): Promise<void>;
 }
 
 export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): ReconciliationGateway {
-  /** Every result of a query (see `forEachPage`), with a pause point between pages for the job lease. */
-  async function byId<T extends { id: string }>(
-    fetchPage: (where: string[], limit: number, offset: number) => Promise<T[]>,
-    base: string,
-    limit: number,
-    between?: BetweenPages,
-  ): Promise<T[]> {
-    const out: T[] = [];
-    await forEachPage(
-      ({ where, limit: pageSize, offset }) => fetchPage(where, pageSize, offset),
-      { where: [base], pageSize: limit, between },
-      (page) => {
-        out.push(...page);
-      },
-    );
-    return out;
-  }
-
-  const queryOrders = async (where: string[], limit: number, offset = 0) =>
+  const queryOrders = async (where: string[], limit: number) =>
     (
       await api
         .orders()
-        .get({ queryArgs: { where, limit, offset, sort: 'id asc', withTotal: false } })
+        .get({ queryArgs: { where, limit, sort: 'id asc', withTotal: false } })
         .execute()
     ).body.results;
+  /** One id-cursor page: `id > after` keeps its place while the pass changes the orders it has read. */
+  const orderPage = (where: string, page: OrderPageRequest) =>
+    queryOrders(
+      page.after === undefined ? [where] : [where, `id > ${predicateString(page.after)}`],
+      page.limit,
+    );
 
   const notCancelled = 'orderState != "Cancelled"';
   // Orders the warehouse must never get (orders/export-eligibility.ts): neither swept nor counted as waiting.
@@ -75,7 +82,7 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
   const synced = (channelId: string) => `syncInfo(channel(id = ${predicateString(channelId)}))`;
 
   return {
-    ordersWithoutExport(window, channelId, between) {
+    ordersWithoutExport(window, channelId, page) {
       const where = [
         `createdAt >= ${predicateString(window.from)}`,
         ...(window.to ? [`createdAt <= ${predicateString(window.to)}`] : []),
@@ -84,10 +91,10 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
         `(completedAt is not defined or completedAt >= ${predicateString(window.from)})`,
         `not(${synced(channelId)})`,
       ].join(' and ');
-      return byId(queryOrders, where, ORDER_PAGE, between);
+      return orderPage(where, page);
     },
 
-    exportedNotShipped(from, channelId, between) {
+    exportedNotShipped(from, channelId, page) {
       const where = [
         `createdAt >= ${predicateString(from)}`,
         notCancelled,
@@ -97,7 +104,7 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
         // shipment state is "not shipped" too; say so explicitly rather than rely on `not(… in …)`.
         `(shipmentState is not defined or not(shipmentState in (${DISPATCH_DONE_STATES.map((s) => predicateString(s)).join(', ')})))`,
       ].join(' and ');
-      return byId(queryOrders, where, ORDER_PAGE, between);
+      return orderPage(where, page);
     },
 
     async ordersByIds(ids) {
@@ -137,39 +144,47 @@ export function createReconciliationGateway(api: ByProjectKeyRequestBuilder): Re
       };
     },
 
-    async catalogueVariants(options, between) {
-      const products = await byId(
-        async (where, limit, offset) =>
+    async catalogueVariantPages(options, onPage, between) {
+      await forEachPage(
+        async ({ where, limit, offset }) =>
           (
             await api
               .productProjections()
               .get({ queryArgs: { staged: true, where, limit, offset, sort: 'id asc', withTotal: false } })
               .execute()
           ).body.results,
-        'id is defined',
-        PRODUCT_PAGE,
-        between,
+        { where: ['id is defined'], pageSize: PRODUCT_PAGE, between },
+        // Only the slim variants leave this page: the product documents are dropped before the next read.
+        (products) => onPage(products.flatMap((product) => catalogueVariants(product, options))),
       );
-      const out: CatalogueVariant[] = [];
-      for (const product of products) {
-        for (const variant of [product.masterVariant, ...product.variants]) {
-          if (!variant.sku) continue;
-          const barcode = options.barcodeAttribute
-            ? textOf(attribute(variant, options.barcodeAttribute))
-            : undefined;
-          out.push({
-            sku: variant.sku,
-            ...(barcode !== undefined ? { barcode } : {}),
-            expandedBundle:
-              options.mapping.bundleMode === 'expand' &&
-              !!options.mapping.bundleComponentsAttribute &&
-              isPresent(attribute(variant, options.mapping.bundleComponentsAttribute)),
-          });
-        }
-      }
-      return out;
     },
   };
+}
+
+/** A product's variants with a SKU, slim: SKU, barcode, whether it is an expanded bundle. */
+function catalogueVariants(
+  product: ProductProjection,
+  options: {
+    barcodeAttribute?: string;
+    mapping: Pick<MappingConfig, 'bundleMode' | 'bundleComponentsAttribute'>;
+  },
+): CatalogueVariant[] {
+  const out: CatalogueVariant[] = [];
+  for (const variant of [product.masterVariant, ...product.variants]) {
+    if (!variant.sku) continue;
+    const barcode = options.barcodeAttribute
+      ? textOf(attribute(variant, options.barcodeAttribute))
+      : undefined;
+    out.push({
+      sku: variant.sku,
+      ...(barcode !== undefined ? { barcode } : {}),
+      expandedBundle:
+        options.mapping.bundleMode === 'expand' &&
+        !!options.mapping.bundleComponentsAttribute &&
+        isPresent(attribute(variant, options.mapping.bundleComponentsAttribute)),
+    });
+  }
+  return out;
 }
 
 const attribute = (variant: ProductVariant, name: string): unknown =>

@@ -1,5 +1,10 @@
 export * from './plan';
+export * from './master-data-plan';
 export * from './gateway';
 export * from './audits';
+export { describeFinding } from './master-data-audit';
 export * from './pass';
+export * from './pass-checkpoint';
+export * from './read-orders';
+export * from './request-count';
 export * from './stock-snapshot';

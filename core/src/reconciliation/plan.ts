@@ -1,15 +1,14 @@
 import type { Order } from '@commercetools/platform-sdk';
-import type { ClarusGoodsOutSummary, ClarusProduct } from '../clarus';
+import type { ClarusGoodsOutSummary } from '../clarus';
 import type { ReconciliationConfig } from '../config';
-import type { SkuTranslator } from '../mapping';
 import { isDispatchDone } from '../fulfilment/shipment-state';
 import { candidateReferences, EXCEPTION_ORDER_INVALID, goodsOutReference, shipmentGroups } from '../orders';
 
 /*
  * Pure decisions of a reconciliation pass: which orders to re-export, which goods outs to read for a
  * dispatch catch-up, which orders are stuck in fulfilment, whether a daily audit is due, which inventory
- * entries drifted from available-to-sell, and where the two catalogues disagree. No I/O here: pass.ts and
- * audits.ts read, call these, then write.
+ * entries drifted from available-to-sell. No I/O here: the stages of pass.ts and audits.ts read, call these,
+ * then write. Where the two catalogues disagree: master-data-plan.ts.
  */
 
 const MINUTE = 60_000;
@@ -345,86 +344,5 @@ export function stockDriftMessage(drift: StockDrift, tolerance: number): string 
   return `SKU ${drift.sku} differs from Clarus by more than ${tolerance} unit${tolerance === 1 ? '' : 's'} (STOCK_AUDIT_TOLERANCE): ${channels}.`;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// SKU master data
-// ---------------------------------------------------------------------------------------------------
-
-export interface CatalogueVariant {
-  sku: string;
-  /** Value of the BARCODE_ATTRIBUTE, when the variant has one. */
-  barcode?: string;
-  /** A bundle sent as its components (BUNDLE_MODE expand): Clarus need not hold the bundle itself. */
-  expandedBundle: boolean;
-}
-
-export type MasterDataFinding =
-  | { kind: 'missing-in-clarus'; sku: string; code: string }
-  | { kind: 'barcode-mismatch'; sku: string; code: string; commercetools: string; clarus: string | null }
-  /** A Clarus product no commercetools SKU translates to; `stocked` when Clarus holds a balance for it. */
-  | { kind: 'not-in-commercetools'; code: string; stocked: boolean };
-
-/**
- * Barcodes compare as GTINs: a digits-only barcode is the same GTIN with or without leading zeros
- * (EAN-13 `4006381333931` = GTIN-14 `04006381333931`); anything else compares trimmed and exact.
- */
-export function normaliseBarcode(value: string): string {
-  const trimmed = value.trim();
-  return /^\d+$/.test(trimmed) ? trimmed.replace(/^0+(?=\d)/, '') : trimmed;
-}
-
-/**
- * Pure: commercetools variants vs Clarus products through the SKU rules.
- * - a variant SKU whose Clarus code is no Clarus product → `missing-in-clarus` (expanded bundles excepted);
- * - a variant with a barcode that differs from its Clarus product's → `barcode-mismatch` (only when
- *   `compareBarcodes`; a variant without a barcode is not compared);
- * - a Clarus product whose code no variant SKU translates to, and that is not sold through an inventory
- *   entry either → `not-in-commercetools`.
- */
-export function masterDataFindings(input: {
-  variants: readonly CatalogueVariant[];
-  products: readonly Pick<ClarusProduct, 'code' | 'barcode'>[];
-  /** SKUs with inventory entries on the target channels (sold, even without a variant). */
-  entrySkus: ReadonlySet<string>;
-  /** Clarus product codes with a stock balance. */
-  stockedCodes: ReadonlySet<string>;
-  translator: SkuTranslator;
-  compareBarcodes: boolean;
-}): MasterDataFinding[] {
-  const { translator } = input;
-  const products = new Map(input.products.map((p) => [p.code, p]));
-  const findings: MasterDataFinding[] = [];
-  const soldCodes = new Set<string>();
-  for (const sku of input.entrySkus) soldCodes.add(translator.toClarus(sku));
-  const seen = new Set<string>();
-  for (const variant of input.variants) {
-    if (seen.has(variant.sku)) continue;
-    seen.add(variant.sku);
-    const code = translator.toClarus(variant.sku);
-    soldCodes.add(code);
-    const product = products.get(code);
-    if (!product) {
-      if (!variant.expandedBundle) findings.push({ kind: 'missing-in-clarus', sku: variant.sku, code });
-      continue;
-    }
-    if (!input.compareBarcodes || variant.barcode === undefined || variant.barcode.trim() === '') continue;
-    const clarus = product.barcode;
-    if (clarus === null || normaliseBarcode(clarus) !== normaliseBarcode(variant.barcode)) {
-      findings.push({
-        kind: 'barcode-mismatch',
-        sku: variant.sku,
-        code,
-        commercetools: variant.barcode.trim(),
-        clarus,
-      });
-    }
-  }
-  for (const product of products.values()) {
-    if (soldCodes.has(product.code)) continue;
-    findings.push({
-      kind: 'not-in-commercetools',
-      code: product.code,
-      stocked: input.stockedCodes.has(product.code),
-    });
-  }
-  return findings;
-}
+// The master-data rules moved to master-data-plan.ts; these names stay importable from here.
+export { normaliseBarcode, type CatalogueVariant, type MasterDataFinding } from './master-data-plan';

@@ -209,6 +209,11 @@ export function createIntegration(options: IntegrationOptions) {
     config,
     logger,
     now,
+    // Requests per order in the pass summary (counted by origin; Clarus auth shares the API's origin).
+    requestOrigins: {
+      commercetools: [config.commercetools.apiUrl, config.commercetools.authUrl],
+      clarus: [config.clarus.apiUrl],
+    },
     purge: (between) =>
       purgeCustomObjects(
         { objects: customObjects },

@@ -39,6 +39,25 @@ describe('commercetools client against the emulator over HTTP', () => {
     ]);
   });
 
+  it('sends through the keep-alive client (createKeepAliveFetch), not the global fetch', async () => {
+    const config = loadConfig({
+      ...ctx.emulator.env(),
+      CLARUS_SUBDOMAIN: 'acme',
+      CLARUS_CLIENT_ID: 'id',
+      CLARUS_CLIENT_SECRET: 'secret',
+      CLARUS_ACCOUNT_ID: '1',
+    });
+    const spy = jest.spyOn(globalThis, 'fetch');
+    try {
+      const api = createCommercetoolsClient(config.commercetools);
+      const project = await api.get().execute();
+      expect(project.body.key).toBe(ctx.emulator.projectKey);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('writes and reads back, fetching the token once', async () => {
     const api = ctx.client();
     const created = await api

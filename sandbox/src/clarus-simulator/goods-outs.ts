@@ -93,6 +93,7 @@ export function createGoodsOut(store: Store, body: unknown, behaviour: GoodsOutB
   };
   applyLineChanges(store, goodsOut, validated.lineChanges);
   store.goodsOuts.set(goodsOut.id, goodsOut);
+  store.touch();
   if (goodsOut.status === 'PENDING' && behaviour.autoAllocate) allocate(store, goodsOut);
   return goodsOut;
 }
@@ -134,6 +135,7 @@ export function updateGoodsOut(
   if (validated.address) goodsOut.address = { ...(goodsOut.address ?? {}), ...validated.address };
   applyLineChanges(store, goodsOut, validated.lineChanges);
   goodsOut.updated_at = store.isoNow();
+  store.touch();
   if (ALLOCATING.includes(goodsOut.status) && behaviour.autoAllocate) allocate(store, goodsOut);
   return goodsOut;
 }
@@ -259,6 +261,7 @@ export function deleteGoodsOut(store: Store, id: number): void {
 function deleteWithShipments(store: Store, id: number): void {
   for (const shipment of store.shipmentsOf(id)) store.shipments.delete(shipment.id);
   store.goodsOuts.delete(id);
+  store.touch();
 }
 
 /** Test hook: a raw status change with no stock effects. */

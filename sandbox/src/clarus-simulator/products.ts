@@ -104,6 +104,7 @@ export function createProduct(store: Store, body: unknown): Product {
     materials: [],
   };
   store.products.set(product.id, product);
+  store.touch();
   return product;
 }
 
@@ -120,6 +121,7 @@ export function updateProduct(store: Store, id: number, body: unknown): Product 
     if (clash) throw taken(code, 'in this account');
   }
   Object.assign(product, attributes);
+  store.touch();
   return product;
 }
 
@@ -152,6 +154,7 @@ export function assignProductToAccount(
     ]);
   if (store.productByCode(product.code, account)) throw taken(product.code, 'in this account');
   product.account_id = account;
+  store.touch();
   return { id: store.nextId('accountProduct'), account_id: account, product_id: productId };
 }
 

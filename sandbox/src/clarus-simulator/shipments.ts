@@ -35,6 +35,7 @@ export function createShipments(
     const lines = resolveLines(store, goodsOut, spec.lines);
     const shipment = newShipment(store, goodsOut, lines, spec);
     store.shipments.set(shipment.id, shipment);
+    store.touch();
     for (const planned of lines) {
       const line = goodsOut.lines.find((l) => l.id === planned.line_id) as LineState;
       line.pick_quantity += planned.quantity;

@@ -76,6 +76,7 @@ export class Store {
   readonly goodsOuts = new Map<number, GoodsOutState>();
   readonly shipments = new Map<number, Shipment>();
   private readonly next: Record<Sequence, number> = { ...ID_START };
+  private revisionCount = 0;
 
   constructor(
     readonly accountId: number,
@@ -101,6 +102,19 @@ export class Store {
     const account = this.accounts.get(id);
     if (!account) throw new Error(`Clarus simulator: unknown account id ${id}`);
     return account;
+  }
+
+  /**
+   * Bumped whenever records are added or removed or a goods out, line or product is edited; GraphQL list
+   * indexes (graphql/list-index.ts) are rebuilt when it moves. Quantities and statuses change without it.
+   */
+  get revision(): number {
+    return this.revisionCount;
+  }
+
+  /** Records were added or removed, or indexed fields edited: GraphQL list indexes are stale. */
+  touch(): void {
+    this.revisionCount += 1;
   }
 
   nextId(sequence: Sequence): number {
@@ -140,6 +154,7 @@ export class Store {
   seedProducts(
     ps: { code: string; barcode?: string; description?: string; product_type?: string; accountId?: number }[],
   ): Product[] {
+    this.touch();
     return ps.map((p) => {
       const accountId = this.requireAccount(p.accountId ?? this.accountId).id;
       const existing = this.productByCode(p.code, accountId);
@@ -260,6 +275,7 @@ export class Store {
         picked: 0,
       };
       this.balances.set(key, row);
+      this.touch();
     }
     return row;
   }

@@ -19,6 +19,11 @@ export interface ListDefinition<R> {
   filters: Record<string, { kind: OperatorKind; get: (record: R, store: Store) => unknown }>;
   /** Records in id order, which keeps offset cursors stable. */
   records: (store: Store) => R[];
+  /**
+   * Filters whose values change only where the store's revision is bumped (`store.touch()`): their `eq`/`in`
+   * are answered from an index and their results kept between pages (list-index.ts). Absent: scanned.
+   */
+  indexed?: string[];
   node: (record: R, store: Store) => Record<string, unknown>;
 }
 
@@ -59,6 +64,7 @@ const goodsOuts: ListDefinition<GoodsOutState> = {
     expected_date_of_dispatch: { kind: 'datetime', get: (g) => g.attributes.expected_date_of_dispatch },
   },
   records: (store) => byId(store.goodsOuts.values()),
+  indexed: ['reference', 'account_id', 'warehouse_id', 'expected_date_of_dispatch'],
   node: (g, store) => {
     const carrier = carrierOf(store, g);
     const warehouse = warehouseRef(store, g.attributes.warehouse_id);
@@ -92,6 +98,7 @@ const goodsOutLines: ListDefinition<LineState> = {
     created_at: { kind: 'datetime', get: (l) => l.created_at },
   },
   records: (store) => store.lines(),
+  indexed: ['goods_out_id', 'product_id', 'account_id', 'warehouse_id', 'order_quantity', 'created_at'],
   node: (l, store) => {
     const product = store.products.get(l.product_id);
     const goodsOut = goodsOutOf(store, l);
@@ -123,6 +130,7 @@ const shipments: ListDefinition<Shipment> = {
     goods_out_id: { kind: 'id', get: (s) => s.goods_out_id },
   },
   records: (store) => byId(store.shipments.values()),
+  indexed: ['reference', 'warehouse_id', 'goods_out_id'],
   node: (s, store) => ({
     id: s.id,
     reference: s.reference,
@@ -153,6 +161,7 @@ const packages: ListDefinition<Package> = {
     tracking_number: { kind: 'string', get: (p) => p.tracking_number },
   },
   records: (store) => store.packages(),
+  indexed: ['shipment_id', 'shipment_reference'],
   node: (p, store) => {
     const shipment = store.shipments.get(p.shipment_id);
     return {
@@ -177,6 +186,7 @@ const products: ListDefinition<Product> = {
     product_type: { kind: 'string', get: (p) => p.product_type },
   },
   records: (store) => byId(store.products.values()),
+  indexed: ['code', 'barcode', 'all_codes', 'description', 'account_id', 'product_type'],
   node: (p) => ({
     id: p.id,
     code: p.code,
@@ -206,6 +216,7 @@ const stockBalances: ListDefinition<StockBalance> = {
     picked: { kind: 'decimal', get: (b) => b.picked },
   },
   records: (store) => store.sortedBalances(),
+  indexed: ['product_id', 'product_code', 'account_id', 'warehouse_id'],
   node: (b, store) => ({
     available: b.available,
     allocated: b.allocated,

@@ -9,6 +9,9 @@ import { rootValue } from './schema';
  * is not a GraphQL request at all is a 400.
  */
 export function graphqlRoute(schema: GraphQLSchema, store: Store): RequestHandler {
+  // Clients send the same few query strings page after page: parse and validate each once (both depend on
+  // the query text and the schema only), so a page costs its execution, not a re-validation.
+  const parsed = new Map<string, Checked>();
   return async (req, res) => {
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
       string,
@@ -28,18 +31,14 @@ export function graphqlRoute(schema: GraphQLSchema, store: Store): RequestHandle
       res.status(400).json({ errors: [{ message: 'No query string was present' }] });
       return;
     }
-    let document: DocumentNode;
-    try {
-      document = parse(query);
-    } catch (error) {
-      res.status(200).json({ errors: [(error as GraphQLError).toJSON()] });
+    const checked = parsed.get(query) ?? check(schema, query);
+    if (checked.errors) {
+      res.status(200).json({ errors: checked.errors });
       return;
     }
-    const validationErrors = validate(schema, document);
-    if (validationErrors.length > 0) {
-      res.status(200).json({ errors: validationErrors.map((e) => e.toJSON()) });
-      return;
-    }
+    const { document } = checked;
+    if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(query, checked);
     const result = await execute({
       schema,
       document,
@@ -52,4 +51,21 @@ export function graphqlRoute(schema: GraphQLSchema, store: Store): RequestHandle
       ...(result.data !== undefined ? { data: result.data } : {}),
     });
   };
+}
+
+type Checked = { document: DocumentNode; errors?: undefined } | { document?: undefined; errors: unknown[] };
+
+/** Query texts remembered (oldest forgotten first). */
+const MAX_PARSED = 100;
+
+function check(schema: GraphQLSchema, query: string): Checked {
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (error) {
+    return { errors: [(error as GraphQLError).toJSON()] };
+  }
+  const validationErrors = validate(schema, document);
+  if (validationErrors.length > 0) return { errors: validationErrors.map((e) => e.toJSON()) };
+  return { document };
 }

@@ -1,6 +1,7 @@
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import type { Store } from '../store';
-import { INPUT_TYPE_OF, matches, OPERATOR_INPUT_TYPES_SDL } from './filters';
+import { INPUT_TYPE_OF, OPERATOR_INPUT_TYPES_SDL } from './filters';
+import { selectRecords } from './list-index';
 import { LIST_DEFINITIONS, type ListDefinition } from './lists';
 import { paginate } from './pagination';
 
@@ -172,15 +173,7 @@ export function rootValue(store: Store): Record<string, () => { all: (args: AllA
             (entry): entry is [string, Record<string, unknown>] =>
               entry[1] !== null && entry[1] !== undefined,
           );
-          const records = def.records(store).filter((record) =>
-            filter.every(([name, operators]) => {
-              const spec = def.filters[name];
-              if (!spec) return true; // unreachable: the schema rejects unknown filter names
-              const value = spec.get(record, store);
-              const values = Array.isArray(value) ? value : [value];
-              return values.some((v) => matches(spec.kind, v, operators));
-            }),
-          );
+          const records = selectRecords(def, store, filter);
           return paginate(records, args, (record) => def.node(record, store));
         },
       }),
