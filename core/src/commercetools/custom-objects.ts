@@ -79,15 +79,13 @@ export interface CustomObjects {
   /**
    * Creates the object only if there is none. `isOurs` recognises our own earlier write (e.g. by a token
    * in the value) when a retry meets it: a write that landed but whose answer was lost is then reported as
-   * created rather than as someone else's. `lookFirst` (default true) reads before writing; callers whose
-   * object is almost never there yet (export claims) pass false and save that read: the create-only write
-   * alone is atomic on the commercetools API, the read only shields backends that upsert on `version: 0`.
+   * created rather than as someone else's.
    */
   createOnly<T>(
     container: string,
     key: string,
     value: T,
-    options?: { isOurs?: (existing: T) => boolean; lookFirst?: boolean },
+    options?: { isOurs?: (existing: T) => boolean },
   ): Promise<CreateOnlyResult<T>>;
   /** Compare-and-set: writes only if the object is still at `expectedVersion`. */
   replace<T>(container: string, key: string, value: T, expectedVersion: number): Promise<ReplaceResult<T>>;
@@ -164,8 +162,7 @@ export function createCustomObjects(api: ByProjectKeyRequestBuilder): CustomObje
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       // Look first: an existing object is answered without a write, so a backend that upserts on
       // `version: 0` (the commercetools-mock) cannot overwrite it in the common, sequential case.
-      const seen =
-        attempt === 1 && options?.lookFirst === false ? undefined : await get<typeof value>(container, key);
+      const seen = await get<typeof value>(container, key);
       if (seen) {
         return options?.isOurs?.(seen.value)
           ? { created: true, object: seen }

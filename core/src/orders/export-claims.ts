@@ -142,11 +142,11 @@ export function createExportClaims(deps: {
         ...(options.pending?.length ? { pending: options.pending } : {}),
         updatedAt: iso(now()),
       };
-      // No look first: almost every order's first attempt finds no claim, and `version: 0` is create-only on
-      // the commercetools API (a redelivery pays a 409 and a read instead). See custom-objects.ts.
+      // Looks first (one read, about 0.1 ms of CPU per order): `version: 0` is create-only on the commercetools
+      // API, but an emulator that upserts it would overwrite an earlier attempt's claim and its pending
+      // references, and the retry would create a second goods out (ADR 0018, DESIGN.md "Emulator facts").
       const created = await customObjects.createOnly(container, order.id, fresh, {
         isOurs: (existing) => existing.holder === holder,
-        lookFirst: false,
       });
       if (created.created) return { kind: 'acquired', claim: created.object, earlierAttempt: false };
 

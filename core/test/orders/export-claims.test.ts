@@ -3,8 +3,9 @@ import { startEmulatorWithClient, type EmulatorWithClient } from '../commercetoo
 
 /**
  * The export claim against the emulator over HTTP: a new claim carries the attempt's pending creates in
- * its one create-only write (no read first, no second write), a takeover never overwrites the pending
- * creates of the attempt it takes over (docs/adr/0018-keep-alive-http-client.md, 0006).
+ * its one create-only write (after one read, no second write), a takeover never overwrites the pending
+ * creates of the attempt it takes over (docs/adr/0018-keep-alive-http-client.md, 0006) — also against the
+ * uncorrected mock, which treats `version: 0` on an existing object as an upsert (DESIGN.md "Emulator facts").
  */
 describe('export claims', () => {
   let ctx: EmulatorWithClient;
@@ -27,7 +28,7 @@ describe('export claims', () => {
     await ctx.emulator.resetRequests();
   });
 
-  it('creates a new claim with its pending creates in one write, without reading first', async () => {
+  it('creates a new claim with its pending creates in one write, after one read', async () => {
     const result = await claims().acquire(
       { id: 'order-new-1', orderNumber: 'N-1' },
       { pending: pending('N-1') },
@@ -38,17 +39,17 @@ describe('export claims', () => {
       earlierAttempt: false,
       claim: { version: 1, value: { status: 'exporting', pending: [{ reference: 'N-1' }] } },
     });
-    expect(await claimRequests()).toEqual(['POST 201']);
+    expect(await claimRequests()).toEqual(['GET 404', 'POST 201']);
   });
 
-  it('answers busy for a live claim of another attempt (409 on the create, then one read)', async () => {
+  it('answers busy for a live claim of another attempt after one read, writing nothing', async () => {
     await claims().acquire({ id: 'order-busy-1' }, { pending: pending('B-1') });
     await ctx.emulator.resetRequests();
 
     const second = await claims().acquire({ id: 'order-busy-1' }, { pending: pending('B-1-again') });
 
     expect(second).toMatchObject({ kind: 'busy', claim: { value: { pending: [{ reference: 'B-1' }] } } });
-    expect(await claimRequests()).toEqual(['POST 409', 'GET 200']);
+    expect(await claimRequests()).toEqual(['GET 200']);
   });
 
   it('keeps the earlier attempt’s pending creates on a takeover, for the taker to look up first', async () => {
@@ -68,5 +69,43 @@ describe('export claims', () => {
     const result = await claims().acquire({ id: 'order-plain-1' });
     expect(result.kind).toBe('acquired');
     expect(result.claim.value).not.toHaveProperty('pending');
+  });
+});
+
+describe('export claims against the uncorrected mock (upsert on version 0)', () => {
+  let raw: EmulatorWithClient;
+  let clock = Date.parse('2030-01-01T00:00:00.000Z');
+  const claims = () =>
+    createExportClaims({ customObjects: createCustomObjects(raw.api), now: () => clock, leaseMs: 30_000 });
+  const pending = (reference: string): PendingCreate[] => [{ reference, at: new Date(clock).toISOString() }];
+
+  beforeAll(async () => {
+    raw = await startEmulatorWithClient({ rawCustomObjects: true });
+  });
+  afterAll(() => raw.emulator.close());
+
+  it('a redelivery after a lost create answer takes over the claim and keeps its pending reference', async () => {
+    // First delivery: claim with the pending create, the create's answer is lost, the process dies.
+    await claims().acquire({ id: 'order-lost-1', orderNumber: 'L-1' }, { pending: pending('L-1') });
+    clock += 31_000;
+
+    const again = await claims().acquire(
+      { id: 'order-lost-1', orderNumber: 'L-1' },
+      { pending: pending('L-1') },
+    );
+
+    // Without the read first the upsert would answer "created" (a fresh claim, no earlier attempt) and the
+    // retry would send a second create instead of looking L-1 up in Clarus.
+    expect(again).toMatchObject({
+      kind: 'acquired',
+      earlierAttempt: true,
+      claim: { value: { attempts: 2, pending: [{ reference: 'L-1' }] } },
+    });
+  });
+
+  it('a live claim of another attempt stays untouched', async () => {
+    await claims().acquire({ id: 'order-live-1' }, { pending: pending('V-1') });
+    const second = await claims().acquire({ id: 'order-live-1' }, { pending: pending('V-1-again') });
+    expect(second).toMatchObject({ kind: 'busy', claim: { value: { pending: [{ reference: 'V-1' }] } } });
   });
 });
