@@ -14,6 +14,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { forwardRequest, type LatencyModel } from '../lib/latency-proxy';
 import type { OrdersStandin } from './orders-standin';
+import { quotedStrings, send, sendError } from './standin-http';
 
 export interface StandinEntry {
   id: string;
@@ -88,15 +89,8 @@ export async function startCommercetoolsStandin(options: {
     createdAt: e.createdAt,
     lastModifiedAt: e.lastModifiedAt,
   });
-  const send = (res: http.ServerResponse, status: number, body: unknown) => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  };
-  const error = (res: http.ServerResponse, status: number, code: string, message: string, extra = {}) =>
-    send(res, status, { statusCode: status, message, errors: [{ code, message, ...extra }] });
-  const strings = (text: string) =>
-    [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+  const error = sendError;
+  const strings = quotedStrings;
 
   function queryInventory(url: URL): unknown {
     const where = url.searchParams.getAll('where').join(' and ');

@@ -15,6 +15,7 @@
  */
 import type http from 'node:http';
 import type { Order } from '@commercetools/platform-sdk';
+import { quotedStrings, send, sendError } from './standin-http';
 
 export interface SlimOrder {
   id: string;
@@ -68,15 +69,8 @@ export function createOrdersStandin(template: Order): OrdersStandin {
       syncedAt: s.syncedAt,
     })),
   });
-  const send = (res: http.ServerResponse, status: number, payload: unknown) => {
-    const text = JSON.stringify(payload);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  };
-  const error = (res: http.ServerResponse, status: number, code: string, message: string, extra = {}) =>
-    send(res, status, { statusCode: status, message, errors: [{ code, message, ...extra }] });
-  const strings = (text: string) =>
-    [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+  const error = sendError;
+  const strings = quotedStrings;
   const one = (where: string, re: RegExp) => {
     const m = re.exec(where);
     return m ? (JSON.parse(m[1]!) as string) : undefined;

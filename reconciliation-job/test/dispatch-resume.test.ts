@@ -1,13 +1,7 @@
-import type { Order, ShippingMethod } from '@commercetools/platform-sdk';
-import { ensureClarusChannel, RECONCILIATION_JOB_NAME } from '@clarus-connector/core';
-import {
-  importOrder,
-  seedProducts,
-  seedShippingMethods,
-  startTestWorld,
-  type TestWorld,
-} from '@clarus-connector/sandbox';
-import { buildJob, DAY, MINUTE } from './harness';
+import type { Order } from '@commercetools/platform-sdk';
+import { RECONCILIATION_JOB_NAME } from '@clarus-connector/core';
+import type { TestWorld } from '@clarus-connector/sandbox';
+import { buildJob, MINUTE, PAGING_AHEAD, PAGING_SETTINGS, startOneSkuWorld } from './harness';
 
 /*
  * A pass stopped by its time budget in the dispatch checks: the next run skips the sweep that pass already
@@ -15,26 +9,14 @@ import { buildJob, DAY, MINUTE } from './harness';
  * first run raised open.
  */
 
-const SETTINGS = {
-  CLARUS_SHIPPING_METHOD_MAP: JSON.stringify({ 'next-day': 'DPD-NEXT' }),
-  CLARUS_WAREHOUSE_ID: '1',
-  RECONCILE_LOOKBACK_HOURS: '168',
-  DISPATCH_CATCHUP_MIN_AGE_MINUTES: '60',
-  STUCK_FULFILMENT_DAYS: '3',
-};
-const AHEAD = 4 * DAY;
+const SETTINGS = PAGING_SETTINGS;
+const AHEAD = PAGING_AHEAD;
 
 let world: TestWorld;
-let nextDay: ShippingMethod;
+let place: (orderNumber: string) => Promise<Order>;
 
 beforeAll(async () => {
-  world = await startTestWorld();
-  await ensureClarusChannel(world.api);
-  await seedProducts(world.api, [{ sku: 'MUG-1' }]);
-  nextDay = (await seedShippingMethods(world.api, ['next-day']))[0]!;
-  world.clarus.seedProducts([{ code: 'MUG-1' }]);
-  world.clarus.seedCarrierServices([{ code: 'DPD-NEXT', carrierCode: 'DPD' }]);
-  world.clarus.setStock([{ productCode: 'MUG-1', available: 1000 }]);
+  ({ world, place } = await startOneSkuWorld());
 });
 
 afterAll(async () => {
@@ -50,11 +32,7 @@ it('resumes the dispatch checks after the last order finished, without sweeping 
   const exporter = buildJob(world, { env: SETTINGS });
   const orders: Order[] = [];
   for (const n of [1, 2, 3, 4, 5]) {
-    const order = await importOrder(world.api, {
-      orderNumber: `D-${n}`,
-      lines: [{ sku: 'MUG-1', quantity: 1 }],
-      shippingMethod: nextDay,
-    });
+    const order = await place(`D-${n}`);
     await exporter.integration.orderExport.exportOrder({ orderId: order.id });
     orders.push(order);
   }

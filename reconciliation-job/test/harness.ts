@@ -1,8 +1,19 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Order } from '@commercetools/platform-sdk';
-import { listen, type Integration, type ReconciliationSummary } from '@clarus-connector/core';
-import type { TestWorld } from '@clarus-connector/sandbox';
+import type { Order, ShippingMethod } from '@commercetools/platform-sdk';
+import {
+  ensureClarusChannel,
+  listen,
+  type Integration,
+  type ReconciliationSummary,
+} from '@clarus-connector/core';
+import {
+  importOrder,
+  seedProducts,
+  seedShippingMethods,
+  startTestWorld,
+  type TestWorld,
+} from '@clarus-connector/sandbox';
 import express from 'express';
 import request from 'supertest';
 import { createApp, RECONCILE_PATH, type AppOptions } from '../src/app';
@@ -115,4 +126,34 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
         server.closeAllConnections();
       }),
   }) as AlertReceiver;
+}
+
+/**
+ * Settings of the paging tests: 7-day look-back, dispatch catch-up after 60 minutes, stuck after 3 days.
+ * With the job's clock `PAGING_AHEAD` (4 days) ahead, orders exported now are stuck and inside the window.
+ */
+export const PAGING_SETTINGS = {
+  CLARUS_SHIPPING_METHOD_MAP: JSON.stringify({ 'next-day': 'DPD-NEXT' }),
+  CLARUS_WAREHOUSE_ID: '1',
+  RECONCILE_LOOKBACK_HOURS: '168',
+  DISPATCH_CATCHUP_MIN_AGE_MINUTES: '60',
+  STUCK_FULFILMENT_DAYS: '3',
+};
+export const PAGING_AHEAD = 4 * DAY;
+
+/** A world with one SKU (MUG-1, 1,000 in Clarus) and a mapped shipping method; `place` imports an order of it. */
+export async function startOneSkuWorld(): Promise<{
+  world: TestWorld;
+  place: (orderNumber: string) => Promise<Order>;
+}> {
+  const world = await startTestWorld();
+  await ensureClarusChannel(world.api);
+  await seedProducts(world.api, [{ sku: 'MUG-1' }]);
+  const nextDay = (await seedShippingMethods(world.api, ['next-day']))[0] as ShippingMethod;
+  world.clarus.seedProducts([{ code: 'MUG-1' }]);
+  world.clarus.seedCarrierServices([{ code: 'DPD-NEXT', carrierCode: 'DPD' }]);
+  world.clarus.setStock([{ productCode: 'MUG-1', available: 1000 }]);
+  const place = (orderNumber: string) =>
+    importOrder(world.api, { orderNumber, lines: [{ sku: 'MUG-1', quantity: 1 }], shippingMethod: nextDay });
+  return { world, place };
 }

@@ -1,48 +1,26 @@
-import type { Order, ShippingMethod } from '@commercetools/platform-sdk';
-import { ensureClarusChannel, RECONCILIATION_JOB_NAME, type PassCheckpoint } from '@clarus-connector/core';
-import {
-  importOrder,
-  seedProducts,
-  seedShippingMethods,
-  startTestWorld,
-  type TestWorld,
-} from '@clarus-connector/sandbox';
-import { buildJob, DAY, goodsOutsFor, MINUTE } from './harness';
+import type { Order } from '@commercetools/platform-sdk';
+import { RECONCILIATION_JOB_NAME, type PassCheckpoint } from '@clarus-connector/core';
+import type { TestWorld } from '@clarus-connector/sandbox';
+import { buildJob, goodsOutsFor, MINUTE, PAGING_AHEAD, PAGING_SETTINGS, startOneSkuWorld } from './harness';
 
 /*
  * The pass streams its windows: pages of `pageSize` orders by id cursor, each handled before the next is
  * read; a pass stopped by its time budget saves its position and the next run resumes there.
  */
 
-const SETTINGS = {
-  CLARUS_SHIPPING_METHOD_MAP: JSON.stringify({ 'next-day': 'DPD-NEXT' }),
-  CLARUS_WAREHOUSE_ID: '1',
-  RECONCILE_LOOKBACK_HOURS: '168',
-  DISPATCH_CATCHUP_MIN_AGE_MINUTES: '60',
-  STUCK_FULFILMENT_DAYS: '3',
-};
-/** The job's clock runs 4 days ahead: orders exported now are stuck (3 days), all are in the 7-day window. */
-const AHEAD = 4 * DAY;
+const SETTINGS = PAGING_SETTINGS;
+const AHEAD = PAGING_AHEAD;
 
 let world: TestWorld;
-let nextDay: ShippingMethod;
+let place: (orderNumber: string) => Promise<Order>;
 
 beforeAll(async () => {
-  world = await startTestWorld();
-  await ensureClarusChannel(world.api);
-  await seedProducts(world.api, [{ sku: 'MUG-1' }]);
-  nextDay = (await seedShippingMethods(world.api, ['next-day']))[0]!;
-  world.clarus.seedProducts([{ code: 'MUG-1' }]);
-  world.clarus.seedCarrierServices([{ code: 'DPD-NEXT', carrierCode: 'DPD' }]);
-  world.clarus.setStock([{ productCode: 'MUG-1', available: 1000 }]);
+  ({ world, place } = await startOneSkuWorld());
 });
 
 afterAll(async () => {
   await world?.close();
 });
-
-const place = (orderNumber: string) =>
-  importOrder(world.api, { orderNumber, lines: [{ sku: 'MUG-1', quantity: 1 }], shippingMethod: nextDay });
 
 /** The order queries of the emulator's log whose predicate contains `marker`, decoded. */
 async function orderQueries(marker: string): Promise<string[]> {
