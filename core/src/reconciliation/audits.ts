@@ -4,7 +4,7 @@ import type { BetweenPages } from '../inventory';
 import { JOBS_CONTAINER, type ExceptionKind } from '../operations';
 import { createAuditRecords, type AuditCounts } from './audit-records';
 import { createMasterDataAudit, type MasterDataAuditDeps } from './master-data-audit';
-import { isAuditDue, stockDriftMessage, stockDrifts, utcDay, type StockComparison } from './plan';
+import { isAuditDue, stockDriftMessage, utcDay, type StockAlignmentTotals } from './plan';
 
 export type { AuditCounts } from './audit-records';
 export type { MasterDataAuditReport } from './master-data-audit';
@@ -44,16 +44,18 @@ export interface StockAuditReport extends AuditCounts {
   largest: { sku: string; channelKey: string; quantityOnStock: number; ats: number }[];
 }
 
-/** Every inventory entry on the target channels with the ATS computed from Clarus now (in-flight included). */
-export interface StockSnapshot {
+/**
+ * Every inventory entry on the target channels compared with the ATS computed from Clarus now (in-flight
+ * included), read batch by batch: the counts and the SKUs that drift beyond the tolerance.
+ */
+export interface StockSnapshot extends StockAlignmentTotals {
   channels: string[];
-  comparisons: StockComparison[];
 }
 
 export interface AuditDeps extends MasterDataAuditDeps {
   customObjects: CustomObjects;
   /** Reads the entries and computes their ATS (the inventory use case's calculation). */
-  stockSnapshot: (between?: BetweenPages) => Promise<StockSnapshot>;
+  stockSnapshot: (tolerance: number, between?: BetweenPages) => Promise<StockSnapshot>;
   now: () => number;
 }
 
@@ -82,12 +84,12 @@ export function createAudits(deps: AuditDeps) {
 
   async function stockAlignment(between?: BetweenPages): Promise<StockAuditReport> {
     const tolerance = deps.config.reconciliation.stockAuditTolerance;
-    const snapshot = await deps.stockSnapshot(between);
-    const drifts = stockDrifts(snapshot.comparisons, tolerance);
+    const snapshot = await deps.stockSnapshot(tolerance, between);
+    const drifts = snapshot.drifts;
     const report: StockAuditReport = {
       channels: snapshot.channels,
-      entriesCompared: snapshot.comparisons.length,
-      skusCompared: new Set(snapshot.comparisons.map((c) => c.sku)).size,
+      entriesCompared: snapshot.entriesCompared,
+      skusCompared: snapshot.skusCompared,
       skusDrifted: drifts.length,
       tolerance,
       largest: drifts

@@ -334,6 +334,33 @@ export function stockDrifts(comparisons: readonly StockComparison[], tolerance: 
   return [...bySku.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
 }
 
+/**
+ * What a stock alignment keeps of the entries it compared: counts, and the drifting SKUs only, so the audit
+ * holds one batch of entries at a time rather than the catalogue (issue 11: a million entries).
+ */
+export interface StockAlignmentTotals {
+  entriesCompared: number;
+  skusCompared: number;
+  /** Sorted by SKU when the batches come in SKU order. */
+  drifts: StockDrift[];
+}
+
+/**
+ * Adds one batch of comparisons to `totals` (in place) and returns it. A batch must hold every entry of its
+ * SKUs (the inventory's SKU batches do: all target channels), so a SKU's drift is decided within its batch;
+ * over all batches the result equals `stockDrifts` over every comparison at once.
+ */
+export function addStockBatch(
+  totals: StockAlignmentTotals,
+  batch: readonly StockComparison[],
+  tolerance: number,
+): StockAlignmentTotals {
+  totals.entriesCompared += batch.length;
+  totals.skusCompared += new Set(batch.map((c) => c.sku)).size;
+  for (const drift of stockDrifts(batch, tolerance)) totals.drifts.push(drift);
+  return totals;
+}
+
 export function stockDriftMessage(drift: StockDrift, tolerance: number): string {
   const channels = drift.channels
     .map(

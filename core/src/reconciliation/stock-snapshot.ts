@@ -17,7 +17,7 @@ import {
 import { quantitiesByCode, quantitiesForSkus, type SkuTranslator } from '../mapping';
 import type { StockSnapshot } from './audits';
 import type { BetweenPages } from '../inventory';
-import type { StockComparison } from './plan';
+import { addStockBatch, type StockAlignmentTotals, type StockComparison } from './plan';
 
 export interface StockSnapshotDeps {
   inventoryGateway: Pick<
@@ -42,13 +42,14 @@ export interface StockSnapshotDeps {
  * Every inventory entry on the inventory job's target channels next to the available-to-sell the inventory
  * job would write now: the same channels, SKU index, stock scope, in-flight orders and ATS formula
  * (`computeAtsTargets`, and `computeBundleTargets` for bundles in BUNDLE_MODE=expand), read through the
- * inventory gateway — nothing written.
+ * inventory gateway — nothing written. Entries are read and compared one SKU batch at a time; only the
+ * counts and the SKUs drifting beyond `tolerance` are kept (`addStockBatch`).
  */
 export function createStockSnapshot(deps: StockSnapshotDeps) {
   const { config, skus: translator } = deps;
   const inventory = config.inventory;
 
-  return async function stockSnapshot(between?: BetweenPages): Promise<StockSnapshot> {
+  return async function stockSnapshot(tolerance: number, between?: BetweenPages): Promise<StockSnapshot> {
     const gateway = deps.inventoryGateway;
     const { channels } = await gateway.supplyChannels(inventory.channelKeys);
     const channelIds = channels.map((c) => c.id);
@@ -93,7 +94,7 @@ export function createStockSnapshot(deps: StockSnapshotDeps) {
       }
     }
 
-    const comparisons: StockComparison[] = [];
+    const totals: StockAlignmentTotals = { entriesCompared: 0, skusCompared: 0, drifts: [] };
     const keyOf = new Map(channels.map((c) => [c.id, c.key]));
     // SKUs of a collision get no stock from the code (sku-collision is open): nothing to compare.
     const compared = sortedSkus(sold).filter((s) => !index.isCollided(s));
@@ -105,6 +106,7 @@ export function createStockSnapshot(deps: StockSnapshotDeps) {
           t.quantity,
         ]),
       );
+      const comparisons: StockComparison[] = [];
       for (const entry of entries) {
         const channelId = entry.supplyChannel?.id;
         const channelKey = channelId ? keyOf.get(channelId) : undefined;
@@ -117,8 +119,9 @@ export function createStockSnapshot(deps: StockSnapshotDeps) {
             bundleTargets.get(`${channelId}\n${entry.sku}`) ?? targets.get(`${channelId}\n${entry.sku}`) ?? 0,
         });
       }
+      addStockBatch(totals, comparisons, tolerance);
       await between?.();
     }
-    return { channels: channelKeys, comparisons };
+    return { channels: channelKeys, ...totals };
   };
 }
