@@ -5,17 +5,10 @@
  * against the physical limit N·k/R, k (Clarus requests per order), handler CPU per order (zero latency),
  * peak RSS; then the same with three instances sharing the one limit.
  */
-import type { Order, ShippingMethod } from '@commercetools/platform-sdk';
-import {
-  importOrder,
-  orderMessage,
-  pushEnvelope,
-  seedProducts,
-  seedShippingMethods,
-  startTestWorld,
-  type TestWorld,
-} from '../sandbox/src';
+import type { Order } from '@commercetools/platform-sdk';
+import { importOrder, orderMessage, pushEnvelope, startTestWorld, type TestWorld } from '../sandbox/src';
 import { startLatencyProxy } from './lib/latency-proxy';
+import { seedOrderCatalogue } from './lib/order-catalogue';
 import { pushAll } from './lib/pubsub-push';
 import { startSubject, type Subject } from './lib/subject';
 import { pool, progress, round, type BenchMode } from './lib/util';
@@ -77,14 +70,7 @@ export async function benchOrderBurst(mode: BenchMode): Promise<OrderBurstResult
   const proxy = await startLatencyProxy(world.ct.env().CTP_API_URL!, 0);
   const instances: Subject[] = [];
   try {
-    const skus = Array.from({ length: 20 }, (_, i) => `BURST-SKU-${String(i).padStart(3, '0')}`);
-    await seedProducts(
-      world.api,
-      skus.map((sku) => ({ sku })),
-    );
-    world.clarus.seedProducts(skus.map((code) => ({ code })));
-    world.clarus.seedCarrierServices([{ code: 'DPD-NEXT' }]);
-    const [method] = await seedShippingMethods(world.api, ['next-day']);
+    const { skus, method } = await seedOrderCatalogue(world, 'BURST-SKU');
     const total = size.cpuWarmOrders + size.cpuOrders + (CPU_ONLY ? 0 : size.orders * 2 + 40);
     progress(`order burst: importing ${total} orders`);
     const orders: Order[] = new Array(total);
@@ -95,7 +81,7 @@ export async function benchOrderBurst(mode: BenchMode): Promise<OrderBurstResult
         orders[i] = await importOrder(world.api, {
           orderNumber: `BURST-${i}`,
           lines: [0, 1, 2].map((j) => ({ sku: skus[(i + j * 7) % skus.length]!, quantity: 1 + j })),
-          shippingMethod: method as ShippingMethod,
+          shippingMethod: method,
         });
       },
     );

@@ -2,21 +2,15 @@
  * Order export benchmark: requests per exported order (cache warm) and throughput, against the local
  * stand-ins over HTTP. Run: npm run bench (or npx ts-node --transpile-only -r tsconfig-paths/register bench/order-export.ts).
  */
-import { importOrder, seedProducts, seedShippingMethods, startTestWorld } from '@clarus-connector/sandbox';
+import { importOrder, startTestWorld } from '@clarus-connector/sandbox';
+import { seedOrderCatalogue } from './lib/order-catalogue';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 
 export async function benchOrderExport(): Promise<Record<string, number>> {
   const world = await startTestWorld();
   try {
-    const skus = Array.from({ length: 20 }, (_, i) => `BENCH-SKU-${String(i).padStart(3, '0')}`);
-    await seedProducts(
-      world.api,
-      skus.map((sku) => ({ sku })),
-    );
-    world.clarus.seedProducts(skus.map((code) => ({ code })));
-    world.clarus.seedCarrierServices([{ code: 'DPD-NEXT' }]);
-    const [method] = await seedShippingMethods(world.api, ['next-day']);
+    const { skus, method } = await seedOrderCatalogue(world, 'BENCH-SKU');
     const integration = world.integration({
       CLARUS_SHIPPING_METHOD_MAP: JSON.stringify({ 'next-day': 'DPD-NEXT' }),
       CLARUS_MAX_REQUESTS_PER_SECOND: '1000',

@@ -1,7 +1,7 @@
 import type { Order } from '@commercetools/platform-sdk';
 import { RECONCILIATION_JOB_NAME } from '@clarus-connector/core';
 import type { TestWorld } from '@clarus-connector/sandbox';
-import { buildJob, MINUTE, PAGING_AHEAD, PAGING_SETTINGS, startOneSkuWorld } from './harness';
+import { buildJob, MINUTE, PAGING_AHEAD, PAGING_SETTINGS, useOneSkuWorld } from './harness';
 
 /*
  * A pass stopped by its time budget in the dispatch checks: the next run skips the sweep that pass already
@@ -15,13 +15,7 @@ const AHEAD = PAGING_AHEAD;
 let world: TestWorld;
 let place: (orderNumber: string) => Promise<Order>;
 
-beforeAll(async () => {
-  ({ world, place } = await startOneSkuWorld());
-});
-
-afterAll(async () => {
-  await world?.close();
-});
+useOneSkuWorld((started) => ({ world, place } = started));
 
 const decoded = async () =>
   (await world.ct.requests())

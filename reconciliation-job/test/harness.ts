@@ -157,3 +157,15 @@ export async function startOneSkuWorld(): Promise<{
     importOrder(world.api, { orderNumber, lines: [{ sku: 'MUG-1', quantity: 1 }], shippingMethod: nextDay });
   return { world, place };
 }
+
+/** Registers `beforeAll`/`afterAll` for a `startOneSkuWorld` shared by a test file; `set` receives it. */
+export function useOneSkuWorld(set: (started: Awaited<ReturnType<typeof startOneSkuWorld>>) => void): void {
+  let started: Awaited<ReturnType<typeof startOneSkuWorld>> | undefined;
+  beforeAll(async () => {
+    started = await startOneSkuWorld();
+    set(started);
+  });
+  afterAll(async () => {
+    await started?.world.close();
+  });
+}

@@ -1,7 +1,7 @@
 import type { Order } from '@commercetools/platform-sdk';
 import { RECONCILIATION_JOB_NAME, type PassCheckpoint } from '@clarus-connector/core';
 import type { TestWorld } from '@clarus-connector/sandbox';
-import { buildJob, goodsOutsFor, MINUTE, PAGING_AHEAD, PAGING_SETTINGS, startOneSkuWorld } from './harness';
+import { buildJob, goodsOutsFor, MINUTE, PAGING_AHEAD, PAGING_SETTINGS, useOneSkuWorld } from './harness';
 
 /*
  * The pass streams its windows: pages of `pageSize` orders by id cursor, each handled before the next is
@@ -14,13 +14,7 @@ const AHEAD = PAGING_AHEAD;
 let world: TestWorld;
 let place: (orderNumber: string) => Promise<Order>;
 
-beforeAll(async () => {
-  ({ world, place } = await startOneSkuWorld());
-});
-
-afterAll(async () => {
-  await world?.close();
-});
+useOneSkuWorld((started) => ({ world, place } = started));
 
 /** The order queries of the emulator's log whose predicate contains `marker`, decoded. */
 async function orderQueries(marker: string): Promise<string[]> {
